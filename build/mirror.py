@@ -1,0 +1,74 @@
+"""The mirror: every downloaded file at `<mirror>/<host>/<url path>`.
+
+A query string stays in the file name (`view.php?event=KMT-2019-BLG-0001`) and a URL ending in `/` is
+stored as `index.html`. The fetch stage writes here; the load stage reads only from here, so any copy
+of a mirror builds the same database offline.
+"""
+
+import datetime
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class Mirror:
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def path(self, url):
+        parts = urlsplit(url)
+        relative = parts.path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        if parts.query:
+            relative += "?" + parts.query
+        segments = relative.split("/")
+        if not parts.hostname or any(s in ("", ".", "..") for s in segments):
+            raise ValueError(f"cannot mirror {url!r}: it needs a host and a plain path")
+        return self.root / parts.hostname / Path(*segments)
+
+    def has(self, url):
+        return self.path(url).is_file()
+
+    def read_text(self, url):
+        """The mirrored file as text, or None if the mirror does not have it.
+
+        Data files are ASCII; OGLE's HTML is ISO-8859-1 and KMTNet's UTF-8, so undecodable bytes are
+        read as Latin-1 rather than failing the build.
+        """
+        try:
+            data = self.path(url).read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+    def fetched_at(self, url):
+        """When the fetch stage wrote the file (its modification time), as ISO 8601 UTC."""
+        mtime = self.path(url).stat().st_mtime
+        return datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).isoformat(timespec="seconds")
+
+    def listdir(self, url):
+        """Names in the mirror folder of a directory URL (empty if absent)."""
+        folder = self.path(url.rstrip("/") + "/x").parent
+        return sorted(os.listdir(folder)) if folder.is_dir() else []
+
+    def write(self, url, content: bytes):
+        """Write atomically: a reader (or a killed build) never sees half a file."""
+        target = self.path(url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(content)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        return target
+
+    def remove(self, url):
+        self.path(url).unlink(missing_ok=True)

@@ -1,0 +1,115 @@
+"""OGLE in the build: which files to fetch, and how the mirrored files become alerts and photometry.
+
+Per season: the list (lenses.par) names the events; each event has params.dat (the fit with
+uncertainties) and phot.dat (the lightcurve). The load takes every event the list names plus every
+event folder the mirror holds, so an event fetched on its own (`--events`) loads whether or not the
+season's list names it. params.dat, when present, overrides the list's values.
+"""
+
+import datetime
+
+from . import ogle
+from .parsing import ParseError
+
+SURVEY = ogle.SURVEY
+seasons = ogle.seasons
+
+
+def list_urls(season):
+    return [ogle.lenses_par_url(season)]
+
+
+def listed_events(mirror, season):
+    """The events the mirrored season list names (empty if the list is missing or does not parse)."""
+    text = mirror.read_text(ogle.lenses_par_url(season))
+    try:
+        return [r["name"] for r in ogle.parse_lenses_par(text)] if text else []
+    except ParseError:
+        return []
+
+
+def event_urls(name):
+    return [ogle.params_url(name), ogle.phot_url(name)]
+
+
+def load(mirror, writer, report, *, seasons, events=None, progress=None, today=None):
+    current_season = (today or datetime.date.today()).year
+    wanted = None if events is None else [e for e in events if e.survey == SURVEY]
+    for season in seasons:
+        listed = season_list(mirror, season, report, quiet=wanted is not None)
+        if wanted is None:
+            names = set(listed) | set(mirrored_events(mirror, season))
+        else:
+            names = {e for e in wanted if e.season == season}
+        if progress:
+            progress.start(f"load {SURVEY} {season}", len(names))
+        for name in sorted(names, key=lambda n: n.alert_id):
+            ok = load_event(mirror, writer, report, name, listed.get(name), current_season)
+            if progress:
+                progress.advance(error=not ok)
+        if progress:
+            progress.finish()
+
+
+def season_list(mirror, season, report, quiet):
+    """The season's lenses.par records by name; a missing or broken list is reported, not fatal."""
+    url = ogle.lenses_par_url(season)
+    text = mirror.read_text(url)
+    if text is None:
+        if not quiet:
+            report.problem("missing", SURVEY, season, url, "the season list is not in the mirror")
+        return {}
+    try:
+        records = ogle.parse_lenses_par(text, source=url)
+    except ParseError as error:
+        report.problem("parse_error", SURVEY, season, url, error.reason, line=error.line)
+        return {}
+    fetched_at = mirror.fetched_at(url)
+    return {r["name"]: {**r, "fetched_at": fetched_at} for r in records}
+
+
+def mirrored_events(mirror, season):
+    season_url = f"{ogle.DATA_ROOT}/{season}/"
+    for entry in mirror.listdir(season_url):
+        name = ogle.name_from_event_directory(season, entry)
+        if name:
+            yield name
+
+
+def load_event(mirror, writer, report, name, listed, current_season):
+    """Add one event's alert row and photometry; return False if one of its files was bad or missing."""
+    record = dict(listed or {})
+    params = read(mirror, report, name, ogle.params_url(name), ogle.parse_params_dat)
+    if params is not None:
+        if params["name"] != name:
+            report.problem("parse_error", SURVEY, name.season, ogle.params_url(name),
+                           f"the file names {params['name'].full}, not {name.full}", name.full, 1)
+        else:
+            record.update(params, fetched_at=mirror.fetched_at(ogle.params_url(name)))
+    photometry = read(mirror, report, name, ogle.phot_url(name), ogle.parse_phot_dat)
+    record.update(
+        alert_name=name.full, alert_id=name.alert_id, short_name=name.short, survey=SURVEY,
+        season=name.season, region=name.region,
+        alert_url=ogle.alert_page_url(name, current_season), data_url=ogle.event_data_url(name),
+    )
+    if "fetched_at" not in record and photometry is not None:
+        record["fetched_at"] = mirror.fetched_at(ogle.phot_url(name))
+    writer.add_alert(record)
+    report.count(SURVEY, name.season, "alerts")
+    if photometry:
+        report.count(SURVEY, name.season, "photometry",
+                     writer.add_photometry(name.alert_id, ogle.TELESCOPE, ogle.BAND, photometry))
+    return params is not None and photometry is not None
+
+
+def read(mirror, report, name, url, parse):
+    """Parse one per-event file; report it as missing or unparsable and return None."""
+    text = mirror.read_text(url)
+    if text is None:
+        report.problem("missing", SURVEY, name.season, url, "not in the mirror", name.full)
+        return None
+    try:
+        return parse(text, source=url)
+    except ParseError as error:
+        report.problem("parse_error", SURVEY, name.season, url, error.reason, name.full, error.line)
+        return None

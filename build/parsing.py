@@ -1,0 +1,76 @@
+"""Shared pieces of every survey parser: the error type, numbers, times and sexagesimal angles.
+
+All parsers are pure functions from text to records. When the text is not what we expect they raise
+ParseError, naming the file, the line and what was expected, so that the build can report and skip
+that one file.
+"""
+
+import math
+
+# Every time column in the database is HJD - 2450000.
+HJD_OFFSET = 2450000
+
+
+class ParseError(ValueError):
+    """A survey file that does not have the layout we know."""
+
+    def __init__(self, source, line, expected, found=None):
+        self.source = source
+        self.line = line
+        self.expected = expected
+        self.found = found
+        self.reason = f"expected {expected}"
+        if found is not None:
+            self.reason += f", found {found[:120]!r}"
+        where = f"{source}, line {line}" if line else str(source)
+        super().__init__(f"{where}: {self.reason}")
+
+
+def decimals(token):
+    """How many digits the survey wrote after the decimal point."""
+    point = token.find(".")
+    return 0 if point < 0 else len(token) - point - 1
+
+
+def number(token, source, line, what):
+    """A finite float, or ParseError naming the column."""
+    try:
+        value = float(token)
+    except ValueError:
+        raise ParseError(source, line, f"a number for {what}", token) from None
+    if not math.isfinite(value):
+        raise ParseError(source, line, f"a finite number for {what}", token)
+    return value
+
+
+def hjd_minus_2450000(token, source, line, offset=0.0):
+    """A survey time as HJD - 2450000, rounded to the decimals the survey published.
+
+    `offset` is what the survey already subtracted (0 for full HJD, 2400000 for HJD - 2400000).
+    Rounding keeps `2460746.661` as `10746.661` instead of `10746.660999999847`.
+    """
+    value = number(token, source, line, "a time") + offset - HJD_OFFSET
+    return round(value, decimals(token))
+
+
+def sexagesimal_to_degrees(text, hours, source=None, line=None):
+    """`17:51:48.02` (hours) or `-28:59:03.3` (degrees) to decimal degrees, rounded to 1e-7 deg (0.4 mas).
+
+    The sign is read from the text, so `-00:30:00` stays negative.
+    """
+    parts = text.strip().split(":")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        whole, minutes, seconds = float(parts[0]), float(parts[1]), float(parts[2])
+    except ValueError:
+        what = "a sexagesimal RA hh:mm:ss.ss" if hours else "a sexagesimal Dec dd:mm:ss.s"
+        raise ParseError(source, line, what, text) from None
+    sign = -1.0 if text.strip().startswith("-") else 1.0
+    value = abs(whole) + minutes / 60 + seconds / 3600
+    if hours:
+        value *= 15
+    limit = 360 if hours else 90
+    if not (0 <= minutes < 60 and 0 <= seconds < 60 and value <= limit):
+        raise ParseError(source, line, "an angle in range", text)
+    return round(sign * value, 7)
