@@ -44,12 +44,15 @@ def parse_arguments(argv):
     return arguments
 
 
-def seasons_for(survey_build, arguments, today):
+def seasons_for(survey_build, arguments, today, mirror):
+    """--years, else every season the survey has had (offline: every season the mirror holds)."""
     available = survey_build.seasons(today)
     if arguments.events:
         return sorted({e.season for e in arguments.events if e.survey == survey_build.SURVEY})
     if arguments.years:
         return [y for y in arguments.years if y in available]
+    if arguments.offline:
+        return sorted(set(available) & set(survey_build.mirrored_seasons(mirror)))
     return available
 
 
@@ -79,7 +82,7 @@ def main(argv=None, transport=None, today=None):
     arguments = parse_arguments(argv)
     today = today or datetime.date.today()
     mirror = Mirror(arguments.mirror)
-    plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today)) for s in arguments.surveys]
+    plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today, mirror)) for s in arguments.surveys]
     progress = Progress()
     report = load.Report()
     if not arguments.offline:

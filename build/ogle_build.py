@@ -15,6 +15,11 @@ SURVEY = ogle.SURVEY
 seasons = ogle.seasons
 
 
+def mirrored_seasons(mirror):
+    """The seasons the mirror holds anything for."""
+    return [int(entry) for entry in mirror.listdir(ogle.DATA_ROOT + "/") if entry.isdigit()]
+
+
 def list_urls(season):
     return [ogle.lenses_par_url(season)]
 

@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB := microlensing.db
+MIRROR := data/mirror
+DEMO_MIRROR := data/demo-mirror
+SURVEYS ?= ogle
+YEARS ?=
+PORT ?= 8001
+
+# The settings the local portal and a published one share.
+DATASETTE_OPTIONS := --metadata metadata.yml --plugins-dir plugins --template-dir templates \
+	--setting suggest_facets off \
+	--setting max_returned_rows 50000 \
+	--setting sql_time_limit_ms 3000 \
+	--setting facet_time_limit_ms 500 \
+	--setting default_cache_ttl 3600
+
+.PHONY: serve test demo db offline bench clean
+
+serve: $(DB) inspect.json
+	$(BIN)/datasette serve -i $(DB) --inspect-file inspect.json $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(PORT)
+
+test: $(BIN)/datasette
+	$(BIN)/python -m pytest -q
+
+# The synthetic demo database, built offline from a generated mirror (only when there is no database yet).
+$(DB): | $(BIN)/datasette
+	$(MAKE) demo
+
+demo: $(BIN)/datasette
+	rm -rf $(DEMO_MIRROR)
+	$(BIN)/python -m build.demo $(DEMO_MIRROR)
+	$(BIN)/python -m build --offline --mirror $(DEMO_MIRROR) --db $(DB)
+
+# Live: fetch into data/mirror, then load it. e.g. make db YEARS="2024 2025" SURVEYS=ogle
+db: $(BIN)/datasette
+	$(BIN)/python -m build --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
+
+# Load an existing mirror without touching the network. e.g. make offline MIRROR=../shared/survey-samples/mirror
+offline: $(BIN)/datasette
+	$(BIN)/python -m build --offline --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
+
+inspect.json: $(DB) | $(BIN)/datasette
+	$(BIN)/datasette inspect $(DB) --inspect-file inspect.json
+
+bench: $(BIN)/datasette
+	$(BIN)/python -m benchmarks
+
+$(BIN)/datasette: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+clean:
+	rm -rf $(DB) $(DB).building inspect.json $(DEMO_MIRROR)

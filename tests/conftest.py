@@ -1,0 +1,40 @@
+"""Shared fixtures: the real survey files recorded in ../shared/survey-samples/mirror.
+
+The files are read in place from the folder beside the repository; they are never copied into the project.
+"""
+
+import functools
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+MIRROR = SHARED / "survey-samples" / "mirror"
+# The OGLE-IV EWS data files, under their host and URL path.
+OGLE_EWS = Path("www.astrouw.edu.pl", "ogle", "ogle4", "ews")
+
+
+@pytest.fixture(scope="session")
+def shared_mirror():
+    """The recorded survey files, laid out as `<host>/<url path>`."""
+    if not MIRROR.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"../shared is required in CI: {MIRROR} does not exist", pytrace=False)
+        pytest.skip(f"../shared/survey-samples not found beside the repository (looked for {MIRROR})")
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def ogle_file(shared_mirror):
+    """`ogle_file("2025/blg-0001/params.dat")`: a file under the mirror's OGLE EWS folder, as text.
+
+    Cached for the session: the same files are parsed by many tests.
+    """
+    folder = shared_mirror / OGLE_EWS
+
+    @functools.lru_cache(maxsize=None)
+    def read(relative_path):
+        return (folder / relative_path).read_text(encoding="ascii")
+
+    return read

@@ -1,0 +1,106 @@
+"""The served portal, through Datasette's own test client, on the synthetic demo database."""
+
+import pathlib
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from build import ogle_build
+from build.demo import demo_seasons, write_demo_mirror
+from build.load import build
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    mirror = write_demo_mirror(folder / "mirror", events_per_season=12)
+    build(mirror, folder / "microlensing.db", [(ogle_build, demo_seasons())])
+    return folder / "microlensing.db"
+
+
+@pytest.fixture(scope="module")
+def datasette(demo_db):
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    return Datasette([str(demo_db)], immutables=[], metadata=metadata,
+                     plugins_dir=str(ROOT / "plugins"), template_dir=str(ROOT / "templates"),
+                     settings={"suggest_facets": False})
+
+
+@pytest.fixture(scope="module")
+def first_alert(demo_db):
+    import sqlite3
+    return sqlite3.connect(demo_db).execute(
+        "select alert_name, alert_id from alerts where n_photometry > 0 order by alert_id limit 1").fetchone()
+
+
+@pytest.mark.asyncio
+async def test_index_says_synthetic(datasette):
+    response = await datasette.client.get("/")
+    assert response.status_code == 200
+    assert "Synthetic demo data" in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("table", ["alerts", "photometry", "sources", "build_problems", "build_info"])
+async def test_every_table_page_serves(datasette, table):
+    response = await datasette.client.get(f"/microlensing/{table}")
+    assert response.status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_column_descriptions_are_shown(datasette):
+    response = await datasette.client.get("/microlensing/alerts")
+    assert "Time of maximum magnification [HJD - 2450000]" in response.text
+
+
+@pytest.mark.asyncio
+async def test_alert_row_page_links_its_photometry(datasette, first_alert):
+    name, alert_id = first_alert
+    response = await datasette.client.get(f"/microlensing/alerts/{name}")
+    assert response.status_code == 200
+    assert f'<a href="/microlensing/photometry?alert_id={alert_id}">' in response.text
+
+
+@pytest.mark.asyncio
+async def test_photometry_shows_alert_names_linked_to_alert_pages(datasette, first_alert):
+    name, alert_id = first_alert
+    response = await datasette.client.get(f"/microlensing/photometry?alert_id={alert_id}&_size=1")
+    assert f'<a href="/microlensing/alerts/{name}">{name}</a>' in response.text
+
+
+@pytest.mark.asyncio
+async def test_json_export_of_an_alert(datasette, first_alert):
+    name, _ = first_alert
+    response = await datasette.client.get(f"/microlensing/alerts/{name}.json?_shape=array")
+    [row] = response.json()
+    assert row["alert_name"] == name and row["survey"] == "OGLE"
+
+
+@pytest.mark.asyncio
+async def test_csv_export_of_a_lightcurve_with_names(datasette, first_alert):
+    name, alert_id = first_alert
+    response = await datasette.client.get(f"/microlensing/photometry.csv?alert_id={alert_id}&_labels=on&_size=max")
+    lines = response.text.splitlines()
+    assert lines[0] == "alert_id,alert_id_label,telescope,band,hjd,mag,mag_err,seeing,sky"
+    assert lines[1].startswith(f"{alert_id},{name},OGLE,I,")
+
+
+@pytest.mark.asyncio
+async def test_numbers_keep_their_published_precision(datasette, demo_db):
+    response = await datasette.client.get("/microlensing/photometry.csv?_size=200")
+    for line in response.text.splitlines()[1:]:
+        for value in line.split(",")[3:]:
+            assert len(value.partition(".")[2]) <= 5, line
+
+
+def test_metadata_describes_every_column(demo_db):
+    import sqlite3
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    tables = metadata["databases"]["microlensing"]["tables"]
+    db = sqlite3.connect(demo_db)
+    for (table,) in db.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"):
+        columns = {row[1] for row in db.execute(f"pragma table_info([{table}])")}
+        assert columns == set(tables[table]["columns"]), table
