@@ -45,7 +45,10 @@ class Fetcher:
                 wait = self.backoff * 2 ** (attempt - 1)
             else:
                 if response.status_code == 200:
-                    self.mirror.write(url, response.content)
+                    try:
+                        self.mirror.write(url, response.content)
+                    except (OSError, ValueError) as error:  # a full disk, or a URL with no mirror path
+                        return Outcome(url, "failed", f"cannot write to the mirror: {error}")
                     return Outcome(url, "fetched")
                 if response.status_code in (404, 410):
                     # The site no longer has it, so neither does the mirror.

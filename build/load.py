@@ -68,11 +68,12 @@ class DatabaseWriter:
         self.alerts[record["alert_name"]] = record
 
     def add_photometry(self, alert_id, telescope, band, rows):
-        """Insert one lightcurve; return how many rows were new (repeated times are dropped)."""
+        """Insert one lightcurve, rows starting with the time; return how many were new (repeated times
+        are dropped). Sorting by time makes the inserts appends to the clustered photometry table."""
         before = self.db.total_changes
         self.db.executemany(
             "INSERT OR IGNORE INTO photometry VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(alert_id, telescope, band, *row) for row in sorted(rows)])
+            [(alert_id, telescope, band, *row) for row in sorted(rows, key=lambda row: row[0])])
         inserted = self.db.total_changes - before
         self.photometry_counts[alert_id] += inserted
         return inserted

@@ -22,7 +22,8 @@ class Mirror:
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
         if parts.query:
-            relative += "?" + parts.query
+            # The query stays in the file name; a `/` in it (MOA's fetchtxt.php?path=moa/ephot/...) is escaped.
+            relative += "?" + parts.query.replace("/", "%2F")
         segments = relative.split("/")
         if not parts.hostname or any(s in ("", ".", "..") for s in segments):
             raise ValueError(f"cannot mirror {url!r}: it needs a host and a plain path")

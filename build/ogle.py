@@ -8,10 +8,12 @@ The data files live on www.astrouw.edu.pl; the ogle.astrouw.edu.pl host serves o
 """
 
 import datetime
+import math
 import re
 
 from .names import AlertName
-from .parsing import HJD_OFFSET, ParseError, decimals, hjd_minus_2450000, number, sexagesimal_to_degrees
+from .parsing import (HJD_OFFSET, ParseError, decimals, finite_or_none, hjd_minus_2450000, number,
+                      require_complete_last_line, sexagesimal_to_degrees)
 
 SURVEY = "OGLE"
 DATA_ROOT = "https://www.astrouw.edu.pl/ogle/ogle4/ews"
@@ -29,7 +31,7 @@ BAND = "I"
 # fbl = 0.470 and I0 - I_bl = 20.084 - 19.264 = 0.82 = -2.5 log10(0.470).
 PARAMETERS = {"Tmax": "t0", "tau": "tE", "umin": "u0", "Amax": "Amax", "Dmag": "Dmag",
               "fbl": "fbl", "I_bl": "Ibase", "I0": "Isrc"}
-AMAX_UNDEFINED = 99999.0   # written as `99999.` or `99999.999` when umin is 0
+AMAX_UNDEFINED = (99999.0, 99999.999)   # written when umin is 0
 ERROR_UNDEFINED = 999.999
 
 EVENT_DIRECTORY = re.compile(r"^(blg|gd|dg)-(\d{4})$")
@@ -90,23 +92,36 @@ def optional_number(token, source, line, what):
     return None if token == "-" else number(token, source, line, what)
 
 
-def model_columns(values, errors, source, line):
+def model_columns(values, errors, source, line_of):
     """OGLE's parameters to our columns: times to HJD - 2450000, sentinels and zero errors to NULL.
 
-    `values` maps OGLE's parameter names to the tokens it wrote, `errors` (or None) to their errors.
+    `values` maps OGLE's parameter names to the tokens it wrote, `errors` (or None) to their errors,
+    and `line_of` to the line each is on.
     """
     row = {}
     for ogle_name, column in PARAMETERS.items():
+        line = line_of[ogle_name]
         row[column] = optional_number(values[ogle_name], source, line, ogle_name)
         error = optional_number(errors[ogle_name], source, line, ogle_name + " error") if errors else None
         # An error of 0.000 means the parameter was held fixed (fbl) or not computed; 999.999 is a sentinel.
         row[column + "_err"] = error if error and error < ERROR_UNDEFINED else None
     if row["t0"] is not None:
-        row["t0"] = hjd_minus_2450000(values["Tmax"], source, line)
-    if row["Amax"] is not None and row["Amax"] >= AMAX_UNDEFINED:
+        row["t0"] = hjd_minus_2450000(values["Tmax"], source, line_of["Tmax"])
+    if row["Amax"] in AMAX_UNDEFINED:
         # umin = 0: OGLE writes Amax 99999 and the Dmag that follows from it (12.50). Neither is a measurement.
         row.update(Amax=None, Amax_err=None, Dmag=None, Dmag_err=None)
+    elif "." not in values["Amax"] and not amax_agrees_with_dmag(row):
+        # lenses.par has 6 characters for Amax: `500877` is right (Dmag 14.24), `100218` lost a digit (Dmag 15.00).
+        row.update(Amax=None, Amax_err=None)
     return row
+
+
+def amax_agrees_with_dmag(row):
+    """Does Amax give the published Dmag, the brightening of source plus blend, within 2%?"""
+    if None in (row["Amax"], row["Dmag"], row["fbl"]):
+        return False
+    expected = (10 ** (row["Dmag"] / 2.5) - 1) / row["fbl"] + 1 if row["fbl"] > 0 else math.inf
+    return abs(row["Amax"] - expected) <= 0.02 * expected
 
 
 def parse_lenses_par(text, source="lenses.par"):
@@ -115,8 +130,7 @@ def parse_lenses_par(text, source="lenses.par"):
     if not lines or not ("Event" in lines[0] and "Tmax(HJD)" in lines[0] and "I0" in lines[0]):
         raise ParseError(source, 1, "the lenses.par header (Event Field StarNo RA Dec Tmax ... I_bl I0)",
                          lines[0] if lines else "")
-    if not text.endswith("\n"):
-        raise ParseError(source, len(lines), "a complete last line (the file ends mid-line)")
+    require_complete_last_line(text, source)
     records = []
     for number_, line in enumerate(lines[1:], start=2):
         fields = line.split()
@@ -130,18 +144,18 @@ def parse_lenses_par(text, source="lenses.par"):
             "name": name,
             "field": fields[1],
             "star_id": fields[2],
-            **coordinates(fields[3], fields[4], source, number_),
-            **model_columns(values, None, source, number_),
+            **coordinates(fields[3], fields[4], source, number_, number_),
+            **model_columns(values, None, source, dict.fromkeys(PARAMETERS, number_)),
         })
     return records
 
 
-def coordinates(ra_hms, dec_dms, source, line):
+def coordinates(ra_hms, dec_dms, source, ra_line, dec_line):
     return {
         "ra_hms": ra_hms,
         "dec_dms": dec_dms,
-        "ra": sexagesimal_to_degrees(ra_hms, hours=True, source=source, line=line),
-        "dec": sexagesimal_to_degrees(dec_dms, hours=False, source=source, line=line),
+        "ra": sexagesimal_to_degrees(ra_hms, hours=True, source=source, line=ra_line),
+        "dec": sexagesimal_to_degrees(dec_dms, hours=False, source=source, line=dec_line),
     }
 
 
@@ -153,12 +167,15 @@ def parse_params_dat(text, source="params.dat"):
     lines = text.splitlines()
     if not lines:
         raise ParseError(source, 1, "an OGLE event name on the first line", "")
+    require_complete_last_line(text, source)
     name = parse_name(lines[0], source, 1)
-    header, values, errors = {}, {}, {}
+    header, values, errors, line_of = {}, {}, {}, {}
     for number_, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
-        key, _, rest = line.strip().partition(" ")
+        key, *rest = line.split(None, 1)
+        rest = rest[0] if rest else ""
+        line_of[key] = number_
         if key in PARAMS_HEADER:
             header[key] = rest.strip()
         elif key in PARAMETERS:
@@ -176,9 +193,10 @@ def parse_params_dat(text, source="params.dat"):
         "name": name,
         "field": header["Field"],
         "star_id": header["StarNo"],
-        **coordinates(header["RA(J2000.0)"], header["Dec(J2000.0)"], source, 5),
+        **coordinates(header["RA(J2000.0)"], header["Dec(J2000.0)"], source,
+                      line_of["RA(J2000.0)"], line_of["Dec(J2000.0)"]),
         "remarks": header.get("Remarks") or None,
-        **model_columns(values, errors, source, len(lines)),
+        **model_columns(values, errors, source, line_of),
     }
 
 
@@ -187,8 +205,7 @@ def parse_phot_dat(text, source="phot.dat"):
 
     OGLE writes full HJD with 5 decimals. A sky of 0.0 is not a measurement and becomes NULL.
     """
-    if text and not text.endswith("\n"):
-        raise ParseError(source, text.count("\n") + 1, "a complete last line (the file ends mid-line)")
+    require_complete_last_line(text, source)
     rows = []
     for number_, line in enumerate(text.splitlines(), start=1):
         fields = line.split()
@@ -203,7 +220,7 @@ def parse_phot_dat(text, source="phot.dat"):
             raise ParseError(source, number_, "5 numbers: HJD, I, error, seeing, sky", line) from None
         if not (-5e4 < hjd < 1.5e5 and 0 < mag < 30 and 0 <= err < 10):
             raise ParseError(source, number_, "a full HJD, an I magnitude and its error", line)
-        rows.append((hjd, mag, err, seeing, sky or None))
+        rows.append((hjd, mag, err, finite_or_none(seeing), finite_or_none(sky) or None))
     return rows
 
 
@@ -213,5 +230,8 @@ def parse_last_changed(text, source="last.changed"):
     match = re.fullmatch(r"(\d{8})(\.\d+)?", token)
     if not match:
         raise ParseError(source, 1, "a timestamp yyyymmdd.fraction", token)
-    day = datetime.datetime.strptime(match.group(1), "%Y%m%d").replace(tzinfo=datetime.timezone.utc)
+    try:
+        day = datetime.datetime.strptime(match.group(1), "%Y%m%d").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        raise ParseError(source, 1, "a real date yyyymmdd", token) from None
     return day + datetime.timedelta(days=float(match.group(2) or 0))

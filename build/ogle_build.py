@@ -85,12 +85,12 @@ def load_event(mirror, writer, report, name, listed, current_season):
     """Add one event's alert row and photometry; return False if one of its files was bad or missing."""
     record = dict(listed or {})
     params = read(mirror, report, name, ogle.params_url(name), ogle.parse_params_dat)
+    if params is not None and params["name"] != name:
+        report.problem("parse_error", SURVEY, name.season, ogle.params_url(name),
+                       f"the file names {params['name'].full}, not {name.full}", name.full, 1)
+        params = None
     if params is not None:
-        if params["name"] != name:
-            report.problem("parse_error", SURVEY, name.season, ogle.params_url(name),
-                           f"the file names {params['name'].full}, not {name.full}", name.full, 1)
-        else:
-            record.update(params, fetched_at=mirror.fetched_at(ogle.params_url(name)))
+        record.update(params, fetched_at=mirror.fetched_at(ogle.params_url(name)))
     photometry = read(mirror, report, name, ogle.phot_url(name), ogle.parse_phot_dat)
     record.update(
         alert_name=name.full, alert_id=name.alert_id, short_name=name.short, survey=SURVEY,

@@ -43,6 +43,16 @@ def number(token, source, line, what):
     return value
 
 
+def finite_or_none(value):
+    return value if math.isfinite(value) else None
+
+
+def require_complete_last_line(text, source):
+    """A file cut off mid-transfer ends mid-line; loading its first part as if complete would be wrong."""
+    if text and not text.endswith("\n"):
+        raise ParseError(source, text.count("\n") + 1, "a complete last line (the file ends mid-line)")
+
+
 def hjd_minus_2450000(token, source, line, offset=0.0):
     """A survey time as HJD - 2450000, rounded to the decimals the survey published.
 
@@ -70,7 +80,7 @@ def sexagesimal_to_degrees(text, hours, source=None, line=None):
     value = abs(whole) + minutes / 60 + seconds / 3600
     if hours:
         value *= 15
-    limit = 360 if hours else 90
-    if not (0 <= minutes < 60 and 0 <= seconds < 60 and value <= limit):
-        raise ParseError(source, line, "an angle in range", text)
+    in_range = value < 360 and sign > 0 if hours else value <= 90
+    if not (in_range and 0 <= minutes < 60 and 0 <= seconds < 60):
+        raise ParseError(source, line, "RA in 00:00:00..23:59:59.99" if hours else "Dec in -90..+90", text)
     return round(sign * value, 7)

@@ -71,6 +71,12 @@ def test_mirror_path_finds_the_recorded_files(shared_mirror, url):
     assert Mirror(shared_mirror).has(url)
 
 
+def test_mirror_path_escapes_a_slash_in_the_query_string(tmp_path):
+    url = "https://www.massey.ac.nz/~iabond/moa/alert2017/fetchtxt.php?path=moa/ephot/phot-gb5-R-8-12345.dat"
+    assert Mirror(tmp_path).path(url) == (
+        tmp_path / "www.massey.ac.nz/~iabond/moa/alert2017/fetchtxt.php?path=moa%2Fephot%2Fphot-gb5-R-8-12345.dat")
+
+
 @pytest.mark.parametrize("url", ["https://www.astrouw.edu.pl/ogle/../../etc/passwd", "file:///etc/passwd",
                                  "https://www.astrouw.edu.pl/ogle//ews/2025/lenses.par"])
 def test_mirror_path_refuses_urls_that_would_leave_their_host_folder(tmp_path, url):

@@ -14,7 +14,7 @@ import pytest
 
 from build import ogle
 from build.names import AlertName, parse_full_name
-from build.parsing import ParseError
+from build.parsing import ParseError, sexagesimal_to_degrees
 
 LENSES_PAR_EVENTS = {2015: 8, 2016: 1927, 2025: 8}
 PARAMS_DAT = ["2025/blg-0001", "2025/blg-0006", "2025/blg-0013", "2025/blg-0070"]
@@ -115,10 +115,14 @@ def test_lenses_par_has_no_uncertainties(ogle_file, season):
 
 @pytest.mark.parametrize("season", LENSES_PAR_EVENTS)
 def test_lenses_par_every_value_is_the_published_number(ogle_file, season):
-    """Each parameter equals its token; `-` and the Amax sentinel (with the Dmag it implies) are None."""
+    """Each parameter equals its token; `-` and the Amax sentinel (with the Dmag it implies) are None.
+
+    An Amax that fills its 6-character column (`500877`) is checked by the tests below instead."""
     for record, fields in zip(lenses_par(ogle_file, season), lenses_par_lines(ogle_file, season)):
-        undefined_amax = fields[9] != "-" and float(fields[9]) >= 99999
+        undefined_amax = fields[9] in ("99999.", "99999.999")
         for column, index in LENSES_PAR_VALUES.items():
+            if column == "Amax" and fields[index] != "-" and "." not in fields[index]:
+                continue
             if fields[index] == "-" or (undefined_amax and column in ("Amax", "Dmag")):
                 expected = None
             else:
@@ -145,10 +149,16 @@ def test_lenses_par_amax_sentinel_is_none_with_dmag(ogle_file):
     assert (record["u0"], record["Amax"], record["Dmag"]) == (0.0, None, None)
 
 
-def test_lenses_par_amax_above_sentinel_is_none(ogle_file):
-    # 2016-BLG-0080 has umin 0.000 and Amax `500877`, which the 6-character column cannot hold reliably.
+def test_lenses_par_amax_filling_its_column_is_kept_when_dmag_agrees(ogle_file):
+    # 2016-BLG-0080: umin 0.000, Amax `500877`, Dmag 14.24 = 2.5 log10(500877), fbl 1.
     record = lenses_par_record(ogle_file, "OGLE-2016-BLG-0080")
-    assert (record["u0"], record["Amax"], record["Dmag"]) == (0.0, None, None)
+    assert (record["u0"], record["Amax"], record["Dmag"]) == (0.0, 500877.0, 14.24)
+
+
+def test_lenses_par_amax_that_lost_a_digit_is_none(ogle_file):
+    # 2016-BLG-1882: Amax `100218` but Dmag 15.00 with fbl 1 means about 1.0e6: the column cut a digit.
+    record = lenses_par_record(ogle_file, "OGLE-2016-BLG-1882")
+    assert (record["Amax"], record["Dmag"]) == (None, 15.0)
 
 
 def test_lenses_par_amax_below_sentinel_is_kept(ogle_file):
@@ -351,11 +361,6 @@ def drop_line(line_number):
     return lambda text: "".join(t for n, t in enumerate(text.splitlines(keepends=True), 1) if n != line_number)
 
 
-XFAIL_PARAMS_LINE = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="build bug: parse_params_dat reports a bad parameter at the last line (ogle.py:181) "
-           "and a bad Dec at line 5 (ogle.py:179), not at their own lines")
-
 MALFORMED = [
     # lenses.par: the whole 2016 file, edited deep inside so that line numbers are tested.
     pytest.param("2016/lenses.par", lambda t: t[:-4], 1929, id="lenses.par-truncated-last-line"),
@@ -379,23 +384,20 @@ MALFORMED = [
     pytest.param("2016/lenses.par", lambda t: t.split("\n", 2)[2], 1, id="lenses.par-starts-with-an-event"),
     pytest.param("2016/lenses.par", lambda t: "", 1, id="lenses.par-empty"),
     # params.dat: 16 lines; Tmax is line 9, tau 10, umin 11, I0 16.
-    pytest.param("2025/blg-0013/params.dat", lambda t: t[:-3], 16, id="params.dat-truncated-last-line",
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError,
-                                         reason="build bug: parse_params_dat does not check for the final "
-                                                "newline (ogle.py:151-156); `I0 20.084 0.3` is accepted")),
+    pytest.param("2025/blg-0013/params.dat", lambda t: t[:-3], 16, id="params.dat-truncated-last-line"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 10, lambda f: f.append("1.0")), 10,
                  id="params.dat-4-columns"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 16, list.pop), 16, id="params.dat-2-columns"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 10, set_field(1, "29.2O6")), 10,
-                 id="params.dat-value-not-a-number", marks=XFAIL_PARAMS_LINE),
+                 id="params.dat-value-not-a-number"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 11, set_field(2, "0.05l")), 11,
-                 id="params.dat-error-not-a-number", marks=XFAIL_PARAMS_LINE),
+                 id="params.dat-error-not-a-number"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 9, set_field(1, "2460737.7x2")), 9,
-                 id="params.dat-tmax-not-a-number", marks=XFAIL_PARAMS_LINE),
+                 id="params.dat-tmax-not-a-number"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 5, set_field(1, "17:51:3O.82")), 5,
                  id="params.dat-ra-not-a-number"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 6, set_field(1, "-30:16:3Z.1")), 6,
-                 id="params.dat-dec-not-a-number", marks=XFAIL_PARAMS_LINE),
+                 id="params.dat-dec-not-a-number"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 10, set_field(0, "tE")), 10,
                  id="params.dat-unknown-key"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 3, set_field(0, "Subfield")), 3,
@@ -446,10 +448,7 @@ def assert_parse_error(parse, text, source, line):
     pytest.param("2016110x.0449\n", id="not-a-number"),
     pytest.param("", id="empty"),
     pytest.param("2016-11-02\n", id="iso-date"),
-    pytest.param("20161332.0449\n", id="impossible-date",
-                 marks=pytest.mark.xfail(strict=True, raises=ValueError,
-                                         reason="build bug: parse_last_changed lets strptime's ValueError "
-                                                "escape (ogle.py:216)")),
+    pytest.param("20161332.0449\n", id="impossible-date"),
 ])
 def test_malformed_last_changed_raises_parse_error(text):
     assert_parse_error(ogle.parse_last_changed, text, "last.changed", 1)
@@ -509,3 +508,14 @@ def test_moa_numbers_have_3_digits_up_to_2024_and_4_from_2025(season, full):
 @pytest.mark.parametrize("season", [2011, 2024, 2025])
 def test_ogle_numbers_always_have_4_digits(season):
     assert AlertName("OGLE", season, "BLG", 7).full == f"OGLE-{season}-BLG-0007"
+
+
+def test_params_dat_accepts_a_tab_between_key_and_value(ogle_file):
+    text = ogle_file("2025/blg-0013/params.dat").replace("StarNo         22244", "StarNo\t22244")
+    assert ogle.parse_params_dat(text)["star_id"] == "22244"
+
+
+@pytest.mark.parametrize("ra", ["-01:00:00.00", "24:00:00.00"])
+def test_ra_outside_0_to_24_hours_is_a_parse_error(ra):
+    with pytest.raises(ParseError):
+        sexagesimal_to_degrees(ra, hours=True, source="x", line=1)
