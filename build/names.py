@@ -13,6 +13,9 @@ SURVEY_CODES = {"OGLE": 1, "MOA": 2, "KMT": 3, "PRIME": 4}
 REGION_CODES = {"BLG": 0, "GD": 1, "DG": 2, "LMC": 3, "SMC": 4}
 
 FULL_NAME = re.compile(r"^(OGLE|MOA|KMT|PRIME)-(\d{4})-(BLG|GD|DG|LMC|SMC)-(\d{3,4})$")
+# Short forms of bulge alerts, as in KMTNet's related-event column: OB190161, MB17068, MB250060, KB182470, PB250007.
+SHORT_NAME = re.compile(r"^([OMKP])B(\d{2})(\d{3,4})$")
+SURVEY_OF_LETTER = {letter: survey for survey, letter in SURVEYS.items()}
 
 
 class AlertName(NamedTuple):
@@ -55,3 +58,16 @@ def parse_full_name(text):
         return None
     survey, season, region, number = match.groups()
     return AlertName(survey, int(season), region, int(number))
+
+
+def parse_short_name(text):
+    """`OB190161` to OGLE-2019-BLG-0161, `MB17068` to MOA-2017-BLG-068; None if it is not a short name.
+
+    MOA short names have 3 digits up to 2024 and 4 from 2025; the others always 4.
+    """
+    match = SHORT_NAME.match(text.strip().upper())
+    if not match:
+        return None
+    letter, year, number = match.groups()
+    name = AlertName(SURVEY_OF_LETTER[letter], 2000 + int(year), "BLG", int(number))
+    return name if len(number) == name.digits else None
