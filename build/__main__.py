@@ -34,6 +34,8 @@ def parse_arguments(argv):
                         help="seasons to build (default: every season of each survey)")
     parser.add_argument("--events", nargs="+", metavar="NAME",
                         help="only these alerts, by full name (OGLE-2025-BLG-0368); listed or not")
+    parser.add_argument("--bands", nargs="+", default=["I"], choices=["I", "V"],
+                        help="photometric bands to load where a survey has several (KMTNet: I, V); default I")
     arguments = parser.parse_args(argv)
     if arguments.events:
         names = [parse_full_name(e) for e in arguments.events]
@@ -56,20 +58,27 @@ def seasons_for(survey_build, arguments, today, mirror):
     return available
 
 
-def fetch(fetcher, survey_build, seasons, events, report, progress):
-    """Fetch each season's list, then the per-event files of every event it names (or just `events`)."""
+def fetch(fetcher, survey_build, seasons, events, report, progress, bands):
+    """Fetch each season's lists, then the files of every event they name (or just `events`), then the
+    files those pages point to (KMTNet's pySIS files are named on its event pages)."""
     survey = survey_build.SURVEY
+    mirror = fetcher.mirror
     for season in seasons:
         if events is None:
             record_failures(fetcher.fetch(survey_build.list_urls(season)), report, survey, season)
-            names = survey_build.listed_events(fetcher.mirror, season)
+            names = survey_build.listed_events(mirror, season)
         else:
             names = [e for e in events if e.survey == survey and e.season == season]
-        urls = [url for name in names for url in survey_build.event_urls(name)]
-        progress.start(f"fetch {survey} {season}", len(urls))
-        outcomes = fetcher.fetch(urls, on_done=lambda o: progress.advance(error=o.status == "failed"))
-        record_failures(outcomes, report, survey, season)
-        progress.finish()
+        stages = [("events", lambda name: survey_build.event_urls(mirror, name)),
+                  ("data", lambda name: survey_build.followup_urls(mirror, name, bands))]
+        for stage, urls_of in stages:
+            urls = [url for name in names for url in urls_of(name)]
+            if not urls:
+                continue
+            progress.start(f"fetch {survey} {season} {stage}", len(urls))
+            outcomes = fetcher.fetch(urls, on_done=lambda o: progress.advance(error=o.status == "failed"))
+            record_failures(outcomes, report, survey, season)
+            progress.finish()
 
 
 def record_failures(outcomes, report, survey, season):
@@ -89,11 +98,11 @@ def main(argv=None, transport=None, today=None):
         fetcher = Fetcher(mirror, transport=transport)
         try:
             for survey_build, seasons in plan:
-                fetch(fetcher, survey_build, seasons, arguments.events, report, progress)
+                fetch(fetcher, survey_build, seasons, arguments.events, report, progress, arguments.bands)
         finally:
             fetcher.close()
     load.build(mirror, arguments.db, plan, events=arguments.events, progress=progress, today=today,
-               report=report)
+               report=report, bands=arguments.bands)
     print(report.summary())
     print(f"wrote {arguments.db}")
     return exit_status(report, plan)

@@ -15,6 +15,7 @@ from astropy import units
 from astropy.coordinates import SkyCoord
 
 from . import schema
+from .parsing import ParseError
 from .sources import SOURCES
 
 # A file at the top of a mirror that marks its contents as generated demo data.
@@ -62,17 +63,23 @@ class DatabaseWriter:
         self.db.executescript(schema.SCHEMA)
         self.db.execute("BEGIN")
         self.alerts = {}
+        self.crossrefs = {}
         self.photometry_counts = collections.Counter()
 
     def add_alert(self, record):
         self.alerts[record["alert_name"]] = record
 
-    def add_photometry(self, alert_id, telescope, band, rows):
-        """Insert one lightcurve, rows starting with the time; return how many were new (repeated times
-        are dropped). Sorting by time makes the inserts appends to the clustered photometry table."""
+    def add_crossref(self, alert_name, other_name, source, published_as):
+        self.crossrefs[(alert_name, other_name, source)] = published_as
+
+    def add_photometry(self, alert_id, telescope, band, columns, rows):
+        """Insert one lightcurve: `rows` are tuples of `columns`, the first of which is hjd. Return how
+        many rows were new (repeated times are dropped). Sorting by time makes the inserts appends to
+        the clustered photometry table."""
         before = self.db.total_changes
         self.db.executemany(
-            "INSERT OR IGNORE INTO photometry VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR IGNORE INTO photometry (alert_id, telescope, band, {', '.join(columns)}) "
+            f"VALUES (?, ?, ?, {', '.join('?' * len(columns))})",
             [(alert_id, telescope, band, *row) for row in sorted(rows, key=lambda row: row[0])])
         inserted = self.db.total_changes - before
         self.photometry_counts[alert_id] += inserted
@@ -87,6 +94,9 @@ class DatabaseWriter:
         self.db.executemany(
             f"INSERT INTO alerts ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [[record.get(c) for c in columns] for record in records])
+        self.db.executemany(
+            "INSERT INTO published_crossrefs VALUES (?, ?, ?, ?)",
+            [(*key, published_as) for key, published_as in sorted(self.crossrefs.items()) if key[0] in self.alerts])
         self.db.executemany("INSERT INTO sources VALUES (:survey, :name, :home_url, :data_url, :credit, :data_policy)",
                             SOURCES)
         self.db.executemany(
@@ -104,6 +114,20 @@ class DatabaseWriter:
         self.path.unlink(missing_ok=True)
 
 
+def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=None, report_missing=True, **options):
+    """Parse one mirrored file; a missing or unparsable file is reported and gives None."""
+    text = mirror.read_text(url)
+    if text is None:
+        if report_missing:
+            report.problem("missing", survey, season, url, "not in the mirror", alert_name)
+        return None
+    try:
+        return parse(text, source=url, **options)
+    except ParseError as error:
+        report.problem("parse_error", survey, season, url, error.reason, alert_name, error.line)
+        return None
+
+
 def add_galactic_coordinates(records):
     placed = [r for r in records if r.get("ra") is not None and r.get("dec") is not None]
     if not placed:
@@ -114,7 +138,7 @@ def add_galactic_coordinates(records):
         record["l"], record["b"] = round(float(l), 6), round(float(b), 6)
 
 
-def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None):
+def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None, bands=("I",)):
     """Load the mirror into a new database at db_path; return the Report.
 
     `plan` lists (survey module, seasons) pairs, e.g. [(build.ogle_build, [2024, 2025])]; `events`, if given, limits
@@ -127,7 +151,7 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
     try:
         for survey_build, seasons in plan:
             survey_build.load(mirror, writer, report, seasons=seasons, events=events, progress=progress,
-                              today=today)
+                              today=today, bands=bands)
         writer.finish(report, {
             "built_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "mirror": str(mirror.root),

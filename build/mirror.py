@@ -32,15 +32,21 @@ class Mirror:
     def has(self, url):
         return self.path(url).is_file()
 
+    def read_bytes(self, url):
+        """The mirrored file's bytes, or None if the mirror does not have it."""
+        try:
+            return self.path(url).read_bytes()
+        except FileNotFoundError:
+            return None
+
     def read_text(self, url):
         """The mirrored file as text, or None if the mirror does not have it.
 
         Data files are ASCII; OGLE's HTML is ISO-8859-1 and KMTNet's UTF-8, so undecodable bytes are
         read as Latin-1 rather than failing the build.
         """
-        try:
-            data = self.path(url).read_bytes()
-        except FileNotFoundError:
+        data = self.read_bytes(url)
+        if data is None:
             return None
         try:
             return data.decode("utf-8")

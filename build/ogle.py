@@ -25,6 +25,7 @@ SEASONS_WITHOUT_DATA = {2020, 2021}
 REGIONS = ("BLG", "GD", "DG")
 TELESCOPE = "OGLE"  # the 1.3 m Warsaw telescope at Las Campanas
 BAND = "I"
+PHOT_COLUMNS = ("hjd", "mag", "mag_err", "seeing", "sky")
 
 # The model parameters in the order OGLE writes them, and the columns they become.
 # I_bl is the baseline (source + blend) magnitude and I0 the source alone: for OGLE-2025-BLG-0013,

@@ -9,6 +9,7 @@ season's list names it. params.dat, when present, overrides the list's values.
 import datetime
 
 from . import ogle
+from .load import parse_mirrored
 from .parsing import ParseError
 
 SURVEY = ogle.SURVEY
@@ -33,11 +34,15 @@ def listed_events(mirror, season):
         return []
 
 
-def event_urls(name):
+def event_urls(mirror, name):
     return [ogle.params_url(name), ogle.phot_url(name)]
 
 
-def load(mirror, writer, report, *, seasons, events=None, progress=None, today=None):
+def followup_urls(mirror, name, bands):
+    return []
+
+
+def load(mirror, writer, report, *, seasons, events=None, progress=None, today=None, bands=("I",)):
     current_season = (today or datetime.date.today()).year
     wanted = None if events is None else [e for e in events if e.survey == SURVEY]
     for season in seasons:
@@ -59,15 +64,8 @@ def load(mirror, writer, report, *, seasons, events=None, progress=None, today=N
 def season_list(mirror, season, report, quiet):
     """The season's lenses.par records by name; a missing or broken list is reported, not fatal."""
     url = ogle.lenses_par_url(season)
-    text = mirror.read_text(url)
-    if text is None:
-        if not quiet:
-            report.problem("missing", SURVEY, season, url, "the season list is not in the mirror")
-        return {}
-    try:
-        records = ogle.parse_lenses_par(text, source=url)
-    except ParseError as error:
-        report.problem("parse_error", SURVEY, season, url, error.reason, line=error.line)
+    records = parse_mirrored(mirror, report, SURVEY, season, url, ogle.parse_lenses_par, report_missing=not quiet)
+    if records is None:
         return {}
     fetched_at = mirror.fetched_at(url)
     return {r["name"]: {**r, "fetched_at": fetched_at} for r in records}
@@ -103,18 +101,9 @@ def load_event(mirror, writer, report, name, listed, current_season):
     report.count(SURVEY, name.season, "alerts")
     if photometry:
         report.count(SURVEY, name.season, "photometry",
-                     writer.add_photometry(name.alert_id, ogle.TELESCOPE, ogle.BAND, photometry))
+                     writer.add_photometry(name.alert_id, ogle.TELESCOPE, ogle.BAND, ogle.PHOT_COLUMNS, photometry))
     return params is not None and photometry is not None
 
 
 def read(mirror, report, name, url, parse):
-    """Parse one per-event file; report it as missing or unparsable and return None."""
-    text = mirror.read_text(url)
-    if text is None:
-        report.problem("missing", SURVEY, name.season, url, "not in the mirror", name.full)
-        return None
-    try:
-        return parse(text, source=url)
-    except ParseError as error:
-        report.problem("parse_error", SURVEY, name.season, url, error.reason, name.full, error.line)
-        return None
+    return parse_mirrored(mirror, report, SURVEY, name.season, url, parse, alert_name=name.full)

@@ -84,7 +84,8 @@ async def test_csv_export_of_a_lightcurve_with_names(datasette, first_alert):
     name, alert_id = first_alert
     response = await datasette.client.get(f"/microlensing/photometry.csv?alert_id={alert_id}&_labels=on&_size=max")
     lines = response.text.splitlines()
-    assert lines[0] == "alert_id,alert_id_label,telescope,band,hjd,mag,mag_err,seeing,sky"
+    assert lines[0] == ("alert_id,alert_id_label,telescope,band,hjd,mag,mag_err,"
+                        "delta_flux,flux_err,seeing,fwhm,sky,secz")
     assert lines[1].startswith(f"{alert_id},{name},OGLE,I,")
 
 
