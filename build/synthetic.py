@@ -1,0 +1,75 @@
+"""Synthetic point-lens events and their observations, for the demo mirror and the benchmarks.
+
+Nothing here is real data.
+"""
+
+import datetime
+import math
+
+import numpy
+
+MJD_EPOCH = datetime.datetime(1858, 11, 17)
+BULGE_SEASON_MONTHS = range(2, 11)  # the bulge is observable from February to October
+
+
+def hjd_to_datetime(hjd):
+    return MJD_EPOCH + datetime.timedelta(days=hjd - 2400000.5)
+
+
+def datetime_to_hjd(moment):
+    return (moment - MJD_EPOCH).total_seconds() / 86400 + 2400000.5
+
+
+def magnification(t, t0, tE, u0):
+    u = numpy.sqrt(u0 ** 2 + ((t - t0) / tE) ** 2)
+    u = numpy.maximum(u, 1e-6)
+    return (u ** 2 + 2) / (u * numpy.sqrt(u ** 2 + 4))
+
+
+def pspl_magnitude(t, t0, tE, u0, fbl, Ibase):
+    """The magnitude of a point-source point-lens event, with a fraction fbl of the baseline flux lensed."""
+    return Ibase - 2.5 * numpy.log10(fbl * magnification(t, t0, tE, u0) + 1 - fbl)
+
+
+def draw_event(rng, season, today_hjd):
+    """One event's true parameters (t0 in full HJD). A few kinds are planted so every candidate query
+    finds something."""
+    kind = rng.choice(["ordinary"] * 12 + ["long"] * 2 + ["short", "blended", "peak_at_zero"])
+    season_start = datetime_to_hjd(datetime.datetime(season, 2, 1))
+    # Past seasons end with the bulge season; the current one runs a month past today.
+    latest = today_hjd + 30 if season == hjd_to_datetime(today_hjd).year else datetime_to_hjd(datetime.datetime(season, 10, 31))
+    tE = {"long": rng.uniform(100, 350), "short": rng.uniform(0.4, 2.0)}.get(kind, rng.lognormal(math.log(25), 0.6))
+    return {
+        "kind": kind,
+        "ra": rng.uniform(262.5, 272.5), "dec": rng.uniform(-34.5, -22.5),
+        "field": f"BLG{rng.integers(500, 530)}.{rng.integers(1, 33):02d}",
+        "star_id": str(rng.integers(1000, 250000)),
+        "t0": rng.uniform(season_start + 20, max(latest, season_start + 30)),
+        "tE": tE,
+        "u0": 0.0 if kind == "peak_at_zero" else rng.uniform(0.01, 1.0),
+        "fbl": rng.uniform(0.15, 0.8) if kind == "blended" else 1.0,
+        "Ibase": rng.uniform(16.0, 20.5),
+    }
+
+
+def observation_times(rng, first_season, t0, tE, last_hjd):
+    """Nightly-ish epochs in the bulge seasons from first_season on, denser around the peak."""
+    start = datetime_to_hjd(datetime.datetime(first_season, 2, 1))
+    n = int(rng.integers(200, 1500))
+    times = rng.uniform(start, last_hjd, size=3 * n)
+    months = numpy.array([hjd_to_datetime(t).month for t in times])
+    times = times[numpy.isin(months, list(BULGE_SEASON_MONTHS))][:n]
+    near_peak = rng.uniform(t0 - 2 * tE, t0 + 2 * tE, size=min(200, int(20 * tE) + 20))
+    times = numpy.concatenate([times, near_peak[near_peak < last_hjd]])
+    return numpy.unique(numpy.round(times, 5))
+
+
+def ra_hms(ra, decimals=2):
+    seconds = round(ra / 15 * 3600, decimals)
+    return f"{int(seconds // 3600):02d}:{int(seconds % 3600 // 60):02d}:{seconds % 60:0{3 + decimals}.{decimals}f}"
+
+
+def dec_dms(dec, decimals=1):
+    seconds = round(abs(dec) * 3600, decimals)
+    sign = "-" if dec < 0 else "+"
+    return f"{sign}{int(seconds // 3600):02d}:{int(seconds % 3600 // 60):02d}:{seconds % 60:0{3 + decimals}.{decimals}f}"
