@@ -9,13 +9,13 @@ import argparse
 import datetime
 import sys
 
-from . import load, ogle_build
+from . import kmtnet_build, load, ogle_build
 from .fetch import Fetcher
 from .mirror import Mirror
 from .names import parse_full_name
 from .progress import Progress
 
-SURVEY_BUILDS = {"ogle": ogle_build}
+SURVEY_BUILDS = {"ogle": ogle_build, "kmtnet": kmtnet_build}
 
 EXIT_OK = 0
 EXIT_SOME_FILES_FAILED = 3

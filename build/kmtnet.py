@@ -233,7 +233,7 @@ def catalog_type(token, source, line_number):
     return int(token)
 
 
-def related_names(tokens, source=None, line=None):
+def related_names(tokens, source="related-event tokens", line=None):
     """KMTNet's related-event tokens (`OB190065`, `MB17068`, `MB250002`, `PB250007`, `KB182470`) as names."""
     names = []
     for token in tokens:
@@ -267,7 +267,7 @@ def parse_view_page(html, source):
         raise ParseError(source, html.count("\n") + 1, "a complete page ending in </html>")
     soup = BeautifulSoup(html, "html.parser")
     name = view_page_name(soup, source)
-    labels, table_line = view_page_labels(soup, source)
+    labels = view_page_labels(soup, source)
     files = view_page_files(html, name, source)
     alert_date = labels.get("Alert date")
     return {
@@ -275,6 +275,36 @@ def parse_view_page(html, source):
         "labels": labels,
         "alert_date": alert_date if alert_date not in (None, "", "-") else None,
         **files,
+    }
+
+
+def view_record(view, source):
+    """An alert record from the view page alone, for events the season's listpage does not have.
+
+    The page shows classifications as words ("clear") and the catalogue as text ("DECam i"), so those
+    stay as shown and catalog_type is unknown.
+    """
+    labels = view["labels"]
+    line = None
+
+    def value(label):
+        return number(labels[label], source, line, label)
+
+    classification = [labels.get(k) for k in ("Classification", "EFClassification", "ALClassification")]
+    return {
+        "name": view["name"],
+        "field": labels["Field"],
+        "star_id": labels["Star ID"],
+        "classification": classification[0] or classification[1],
+        "classification_al": classification[2],
+        "ra_hms": labels["RA"],
+        "dec_dms": labels["Dec"],
+        "ra": sexagesimal_to_degrees(labels["RA"], hours=True, source=source, line=line),
+        "dec": sexagesimal_to_degrees(labels["Dec"], hours=False, source=source, line=line),
+        "t0": hjd_minus_2450000_any(labels["t_0"], source, line),
+        "tE": value("t_E"), "u0": value("u_0"), "Isrc": value("Isource"), "Ibase": value("Ibase"),
+        "Icat": value("Icat"), "A_I": value("A_I"),
+        "related": labels.get("Related event", "").split(),
     }
 
 
@@ -312,7 +342,7 @@ def view_page_labels(soup, source):
         missing.append("Classification or EFClassification and ALClassification")
     if missing:
         raise ParseError(source, first_line, "every parameter row; missing " + ", ".join(missing))
-    return labels, first_line
+    return labels
 
 
 def view_page_files(html, name, source):

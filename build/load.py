@@ -114,15 +114,16 @@ class DatabaseWriter:
         self.path.unlink(missing_ok=True)
 
 
-def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=None, report_missing=True, **options):
-    """Parse one mirrored file; a missing or unparsable file is reported and gives None."""
+def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=None, report_missing=True):
+    """Parse one mirrored file with parse(text, source=url); a missing or unparsable file is reported and
+    gives None."""
     text = mirror.read_text(url)
     if text is None:
         if report_missing:
             report.problem("missing", survey, season, url, "not in the mirror", alert_name)
         return None
     try:
-        return parse(text, source=url, **options)
+        return parse(text, source=url)
     except ParseError as error:
         report.problem("parse_error", survey, season, url, error.reason, alert_name, error.line)
         return None

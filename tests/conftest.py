@@ -38,3 +38,33 @@ def ogle_file(shared_mirror):
         return (folder / relative_path).read_text(encoding="ascii")
 
     return read
+
+
+EXCERPTS = SHARED / "survey-samples" / "excerpts"
+# The KMTNet event pages and data files, under their host and URL path.
+KMTNET_EVENT = Path("kmtnet.kasi.re.kr", "~ulens", "event")
+
+
+@pytest.fixture(scope="session")
+def shared_excerpts():
+    """Real survey data that is not a servable file (modified or partial copies), by folder."""
+    if not EXCERPTS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"../shared is required in CI: {EXCERPTS} does not exist", pytrace=False)
+        pytest.skip(f"../shared/survey-samples/excerpts not found beside the repository (looked for {EXCERPTS})")
+    return EXCERPTS
+
+
+@pytest.fixture(scope="session")
+def kmtnet_file(shared_mirror):
+    """`kmtnet_file("2019/listpage.dat")`: a file under the mirror's KMTNet `~ulens/event` folder, as text.
+
+    KMTNet serves UTF-8. Cached for the session: the same files are parsed by many tests.
+    """
+    folder = shared_mirror / KMTNET_EVENT
+
+    @functools.lru_cache(maxsize=None)
+    def read(relative_path):
+        return (folder / relative_path).read_text(encoding="utf-8")
+
+    return read

@@ -10,7 +10,7 @@ from build.__main__ import main
 @pytest.fixture(scope="module")
 def shared_db(shared_mirror, tmp_path_factory):
     path = tmp_path_factory.mktemp("shared") / "microlensing.db"
-    main(["--offline", "--mirror", str(shared_mirror), "--db", str(path), "--surveys", "ogle"])
+    main(["--offline", "--mirror", str(shared_mirror), "--db", str(path)])
     db = sqlite3.connect(path)
     db.row_factory = sqlite3.Row
     yield db
@@ -22,12 +22,12 @@ def alert(db, name):
 
 
 def test_every_2016_listed_event_loads_without_its_files(shared_db):
-    assert shared_db.execute("select count(*) from alerts where season = 2016").fetchone()[0] == 1927
+    assert shared_db.execute("select count(*) from alerts where survey = 'OGLE' and season = 2016").fetchone()[0] == 1927
 
 
 def test_2016_per_event_files_are_recorded_missing(shared_db):
     missing = shared_db.execute(
-        "select count(*) from build_problems where season = 2016 and kind = 'missing'").fetchone()[0]
+        "select count(*) from build_problems where survey = 'OGLE' and season = 2016 and kind = 'missing'").fetchone()[0]
     assert missing == 2 * 1927
 
 
@@ -96,3 +96,77 @@ def test_events_option_takes_list_values_when_the_mirror_has_the_list(shared_mir
     main(["--offline", "--mirror", str(shared_mirror), "--db", str(path), "--events", "OGLE-2016-BLG-0001"])
     db = sqlite3.connect(path)
     assert db.execute("select tE, u0 from alerts").fetchall() == [(194.5, 0.266)]
+
+
+# KMTNet --------------------------------------------------------------------------------------------------
+
+def listed_kmt_events(shared_mirror, season):
+    path = shared_mirror / f"kmtnet.kasi.re.kr/~ulens/event/{season}/listpage.dat"
+    return {line.split()[0] for line in path.read_text().splitlines() if line.strip()}
+
+
+@pytest.mark.parametrize("season", range(2016, 2027))
+def test_every_listed_kmt_event_loads(shared_db, shared_mirror, season):
+    loaded = {row[0] for row in shared_db.execute("select alert_name from alerts where survey = 'KMT' and season = ?",
+                                                   [season])}
+    assert listed_kmt_events(shared_mirror, season) <= loaded
+
+
+def test_kmt_t0_before_the_2023_change(shared_db):
+    assert alert(shared_db, "KMT-2019-BLG-0001")["t0"] == 8540.21006
+
+
+def test_kmt_t0_after_the_2023_change(shared_db):
+    assert alert(shared_db, "KMT-2023-BLG-0001")["t0"] == 10016.33245
+
+
+def test_kmt_has_no_uncertainties(shared_db):
+    assert shared_db.execute("select count(*) from alerts where survey = 'KMT' and coalesce(t0_err, tE_err, u0_err, "
+                             "Ibase_err, Isrc_err) is not null").fetchone()[0] == 0
+
+
+def test_kmt_both_classifications(shared_db):
+    row = alert(shared_db, "KMT-2018-BLG-2781")
+    assert (row["classification"], row["classification_al"]) == ("3", "X")
+
+
+def test_kmt_alert_date_and_data_policy_from_view_page(shared_db):
+    row = alert(shared_db, "KMT-2019-BLG-0001")
+    assert (row["alert_date"], row["public_from"]) == ("2019 Mar 27 07:48", "2020-07-01")
+
+
+def test_kmt_event_known_only_from_its_view_page(shared_db):
+    row = alert(shared_db, "KMT-2016-BLG-1000")
+    assert (row["t0"], row["tE"], row["field"], row["classification"]) == (7627.78857, 6.55, "SAO15T0407", "clear")
+
+
+def test_kmt_related_tokens_become_full_names(shared_db):
+    rows = shared_db.execute("select other_name, published_as from published_crossrefs "
+                             "where alert_name = 'KMT-2025-BLG-0002' order by 1").fetchall()
+    assert [tuple(r) for r in rows] == [("MOA-2025-BLG-0002", "MB250002"), ("OGLE-2025-BLG-0012", "OB250012"),
+                                        ("PRIME-2025-BLG-0007", "PB250007")]
+
+
+def test_kmt_pysis_time_is_hjd_minus_2450000(shared_db):
+    first = shared_db.execute("select min(hjd) from photometry where alert_id = 30250001 and telescope = 'KMTC01'")
+    assert first.fetchone()[0] == 10726.83242
+
+
+def test_kmt_pysis_keeps_fluxes(shared_db):
+    row = shared_db.execute("select hjd, mag, mag_err, delta_flux, flux_err, fwhm, sky, secz from photometry "
+                            "where alert_id = 30220001 order by hjd limit 1").fetchone()
+    assert tuple(row) == (9630.83268, 15.9579, 0.0055, -4045.9242, 333.17, 4.37, 1428.0, 1.9)
+
+
+def test_kmt_v_band_is_not_loaded_by_default(shared_db):
+    assert shared_db.execute("select count(*) from photometry where band = 'V'").fetchone()[0] == 0
+    assert alert(shared_db, "KMT-2021-BLG-1122")["n_photometry"] == 414
+
+
+def test_kmt_v_band_on_request(shared_mirror, tmp_path):
+    path = tmp_path / "v.db"
+    main(["--offline", "--mirror", str(shared_mirror), "--db", str(path), "--events", "KMT-2021-BLG-1122",
+          "--bands", "I", "V"])
+    db = sqlite3.connect(path)
+    assert db.execute("select band, count(*), count(mag) from photometry group by band").fetchall() == [
+        ("I", 414, 414), ("V", 39, 0)]
