@@ -10,11 +10,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-import numpy
-from astropy import units
-from astropy.coordinates import SkyCoord
-
-from . import schema
+from . import crossmatch, schema
+from .sky import add_galactic_coordinates
 from .parsing import ParseError
 from .sources import SOURCES
 
@@ -28,6 +25,7 @@ class Report:
     def __init__(self):
         self.counts = collections.defaultdict(collections.Counter)
         self.problems = []
+        self.notes = []
 
     def count(self, survey, season, what, n=1):
         self.counts[(survey, season)][what] += n
@@ -46,7 +44,7 @@ class Report:
             if p["kind"] != "missing":
                 where = f"{p['url']}, line {p['line']}" if p["line"] else p["url"]
                 lines.append(f"  {p['kind']}: {where}: {p['detail']}")
-        return "\n".join(lines)
+        return "\n".join(lines + self.notes)
 
 
 class DatabaseWriter:
@@ -85,18 +83,21 @@ class DatabaseWriter:
         self.photometry_counts[alert_id] += inserted
         return inserted
 
-    def finish(self, report, build_info):
+    def finish(self, report, build_info, radius_arcsec=crossmatch.DEFAULT_RADIUS_ARCSEC):
         records = sorted(self.alerts.values(), key=lambda r: r["alert_id"])
         add_galactic_coordinates(records)
+        published = [key for key in sorted(self.crossrefs) if key[0] in self.alerts]
+        matches = crossmatch.crossmatch_rows(records, published, radius_arcsec)
+        events, event_of = crossmatch.event_rows(records, matches, published)
+        report.notes.extend(crossmatch.recovery_of_published(records, published, matches, radius_arcsec))
         for record in records:
             record["n_photometry"] = self.photometry_counts[record["alert_id"]]
-        columns = schema.ALERT_COLUMNS
-        self.db.executemany(
-            f"INSERT INTO alerts ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [[record.get(c) for c in columns] for record in records])
-        self.db.executemany(
-            "INSERT INTO published_crossrefs VALUES (?, ?, ?, ?)",
-            [(*key, published_as) for key, published_as in sorted(self.crossrefs.items()) if key[0] in self.alerts])
+            record["event_id"] = event_of[record["alert_name"]]
+        insert(self.db, "alerts", schema.ALERT_COLUMNS, records)
+        insert(self.db, "events", schema.EVENT_COLUMNS, events)
+        insert(self.db, "crossmatches", schema.CROSSMATCH_COLUMNS, matches)
+        self.db.executemany("INSERT INTO published_crossrefs VALUES (?, ?, ?, ?)",
+                            [(*key, self.crossrefs[key]) for key in published])
         self.db.executemany("INSERT INTO sources VALUES (:survey, :name, :home_url, :data_url, :credit, :data_policy)",
                             SOURCES)
         self.db.executemany(
@@ -114,6 +115,11 @@ class DatabaseWriter:
         self.path.unlink(missing_ok=True)
 
 
+def insert(db, table, columns, rows):
+    db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                   [[row.get(c) for c in columns] for row in rows])
+
+
 def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=None, report_missing=True):
     """Parse one mirrored file with parse(text, source=url); a missing or unparsable file is reported and
     gives None."""
@@ -127,16 +133,6 @@ def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=Non
     except ParseError as error:
         report.problem("parse_error", survey, season, url, error.reason, alert_name, error.line)
         return None
-
-
-def add_galactic_coordinates(records):
-    placed = [r for r in records if r.get("ra") is not None and r.get("dec") is not None]
-    if not placed:
-        return
-    sky = SkyCoord(numpy.array([r["ra"] for r in placed]) * units.deg,
-                   numpy.array([r["dec"] for r in placed]) * units.deg, frame="icrs").galactic
-    for record, l, b in zip(placed, sky.l.deg, sky.b.deg):
-        record["l"], record["b"] = round(float(l), 6), round(float(b), 6)
 
 
 def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None, bands=("I",)):

@@ -8,8 +8,18 @@ ALERT_COLUMNS = [
     "ra", "dec", "ra_hms", "dec_dms", "l", "b",
     *[c for p in MODEL_PARAMETERS for c in (p, p + "_err")],
     "classification", "classification_al", "Icat", "catalog_type", "A_I", "internal_id", "zp", "f_ref",
-    "alert_date", "public_from", "remarks", "n_photometry", "alert_url", "data_url", "fetched_at",
+    "alert_date", "public_from", "remarks", "event_id", "n_photometry", "alert_url", "data_url", "fetched_at",
 ]
+
+# The events table: each survey's name and fit side by side.
+EVENT_SURVEYS = ["ogle", "moa", "kmt"]
+EVENT_PARAMETERS = ["t0", "tE", "u0", "Ibase"]
+EVENT_COLUMNS = [
+    "event_id", "n_alerts", "season", *[f"{s}_name" for s in EVENT_SURVEYS], "prime_name", "ra", "dec", "l", "b",
+    "max_tension_sigma", "disagreements", "untested", "same_survey_alerts",
+    *[f"{s}_{p}{e}" for s in EVENT_SURVEYS for p in EVENT_PARAMETERS for e in ("", "_err")],
+]
+CROSSMATCH_COLUMNS = ["alert_name", "other_name", "method", "separation_arcsec", "delta_t0"]
 
 SCHEMA = """
 CREATE TABLE sources (
@@ -45,6 +55,7 @@ CREATE TABLE alerts (
     alert_date TEXT,
     public_from TEXT,
     remarks TEXT,
+    event_id INTEGER REFERENCES events(event_id),
     n_photometry INTEGER NOT NULL DEFAULT 0,
     alert_url TEXT,
     data_url TEXT,
@@ -54,6 +65,7 @@ CREATE INDEX alerts_survey_season ON alerts(survey, season);
 CREATE INDEX alerts_t0 ON alerts(t0);
 CREATE INDEX alerts_tE ON alerts(tE);
 CREATE INDEX alerts_short_name ON alerts(short_name);
+CREATE INDEX alerts_event_id ON alerts(event_id);
 
 -- The big table. Clustered on its key (WITHOUT ROWID) with a small integer alert key, so that there is
 -- no second index and one alert's lightcurve is one contiguous range: about 50 bytes a row.
@@ -82,6 +94,26 @@ CREATE TABLE published_crossrefs (
     PRIMARY KEY (alert_name, other_name, source)
 );
 CREATE INDEX published_crossrefs_other ON published_crossrefs(other_name);
+
+-- Pairs of alerts believed to be the same physical event, one row per method that found the pair.
+CREATE TABLE crossmatches (
+    alert_name TEXT NOT NULL REFERENCES alerts(alert_name),
+    other_name TEXT NOT NULL REFERENCES alerts(alert_name),
+    method TEXT NOT NULL,
+    separation_arcsec REAL,
+    delta_t0 REAL,
+    PRIMARY KEY (alert_name, other_name, method)
+);
+CREATE INDEX crossmatches_other ON crossmatches(other_name);
+""" + f"""
+CREATE TABLE events (
+    event_id INTEGER PRIMARY KEY,
+    n_alerts INTEGER NOT NULL,
+    season INTEGER NOT NULL,
+    {", ".join(f"{c} {'TEXT' if c.endswith(('_name', 'disagreements', 'untested', 'same_survey_alerts')) else 'REAL'}"
+               for c in EVENT_COLUMNS[3:])}
+);
+""" + """
 
 CREATE TABLE build_problems (
     id INTEGER PRIMARY KEY,

@@ -1,5 +1,7 @@
 """The surveys: where their alerts come from, whom to credit, and their data policies."""
 
+from . import kmtnet
+
 SOURCES = [
     {
         "survey": "OGLE",
@@ -25,8 +27,6 @@ SOURCES = [
         "data_url": "https://kmtnet.kasi.re.kr/~ulens/event/",
         "credit": "Kim, S.-L. et al. 2016, JKAS 49, 37 (KMTNet); Kim, D.-J. et al. 2018, AJ 155, 76 (EventFinder); "
                   "Kim, H.-W. et al. 2018, arXiv:1804.03352 (AlertFinder).",
-        "data_policy": "KMTNet data are proprietary until 1 July of the year after the events were discovered. "
-                       "Posted light curves may be used to prepare papers, but papers based on them cannot be "
-                       "submitted or posted on arXiv during the proprietary period (KMTNet Data Policy).",
+        "data_policy": kmtnet.DATA_POLICY + " (KMTNet Data Policy, https://kmtnet.kasi.re.kr/~ulens/event/)",
     },
 ]
