@@ -68,3 +68,29 @@ def kmtnet_file(shared_mirror):
         return (folder / relative_path).read_text(encoding="utf-8")
 
     return read
+
+
+@pytest.fixture(scope="session")
+def shared_db_path(shared_mirror, tmp_path_factory):
+    """An offline build of the whole shared mirror, made once per session."""
+    from build.__main__ import main
+
+    path = tmp_path_factory.mktemp("shared") / "microlensing.db"
+    main(["--offline", "--mirror", str(shared_mirror), "--db", str(path)])
+    return path
+
+
+@pytest.fixture(scope="session")
+def portal_for():
+    """Datasette configured as `make serve` runs it (metadata, plugins, templates) for a database file."""
+    import yaml
+    from datasette.app import Datasette
+
+    root = Path(__file__).resolve().parents[1]
+    metadata = yaml.safe_load((root / "metadata.yml").read_text())
+
+    def make(db_path):
+        return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(root / "plugins"),
+                         template_dir=str(root / "templates"), settings={"suggest_facets": False})
+
+    return make

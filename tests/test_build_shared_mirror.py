@@ -8,10 +8,8 @@ from build.__main__ import main
 
 
 @pytest.fixture(scope="module")
-def shared_db(shared_mirror, tmp_path_factory):
-    path = tmp_path_factory.mktemp("shared") / "microlensing.db"
-    main(["--offline", "--mirror", str(shared_mirror), "--db", str(path)])
-    db = sqlite3.connect(path)
+def shared_db(shared_db_path):
+    db = sqlite3.connect(shared_db_path)
     db.row_factory = sqlite3.Row
     yield db
     db.close()

@@ -4,7 +4,6 @@ import pathlib
 
 import pytest
 import yaml
-from datasette.app import Datasette
 
 from build import ogle_build
 from build.demo import demo_seasons, write_demo_mirror
@@ -22,11 +21,8 @@ def demo_db(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def datasette(demo_db):
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
-    return Datasette([str(demo_db)], immutables=[], metadata=metadata,
-                     plugins_dir=str(ROOT / "plugins"), template_dir=str(ROOT / "templates"),
-                     settings={"suggest_facets": False})
+def datasette(demo_db, portal_for):
+    return portal_for(demo_db)
 
 
 @pytest.fixture(scope="module")
