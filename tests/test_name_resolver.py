@@ -98,3 +98,26 @@ async def test_unknown_name_is_a_clear_not_found_page(portal, typed):
     response = await portal.client.get("/-/resolve", params={"name": typed})
     assert response.status_code == 404
     assert "Not found" in response.text and "<script>alert(1)" not in response.text
+
+
+@pytest.mark.asyncio
+async def test_event_page_shows_the_surveys_side_by_side(portal):
+    response = await portal.client.get("/microlensing/events/10160304")
+    assert response.status_code == 200
+    assert '<a href="/microlensing/alerts/OGLE-2016-BLG-0304">' in response.text
+    assert '<a href="/microlensing/alerts/KMT-2016-BLG-0009">' in response.text
+    assert "Not tested: KMT gives no sigma" in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("query", ["published_pairs_far_apart", "unpublished_positional_pairs",
+                                   "events_with_two_alerts_of_one_survey"])
+async def test_disagreement_queries_run(portal, query):
+    response = await portal.client.get(f"/microlensing/{query}.json?_shape=array")
+    assert response.status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_published_pair_far_apart_is_listed(portal):
+    response = await portal.client.get("/microlensing/published_pairs_far_apart.json?_shape=array")
+    assert ("KMT-2016-BLG-0006", "OGLE-2016-BLG-0901") in {(r["alert_name"], r["other_name"]) for r in response.json()}
