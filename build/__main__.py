@@ -9,13 +9,13 @@ import argparse
 import datetime
 import sys
 
-from . import kmtnet_build, load, ogle_build
+from . import kmtnet_build, load, moa_build, ogle_build
 from .fetch import Fetcher
 from .mirror import Mirror
 from .names import parse_full_name
 from .progress import Progress
 
-SURVEY_BUILDS = {"ogle": ogle_build, "kmtnet": kmtnet_build}
+SURVEY_BUILDS = {"ogle": ogle_build, "moa": moa_build, "kmtnet": kmtnet_build}
 
 EXIT_OK = 0
 EXIT_SOME_FILES_FAILED = 3

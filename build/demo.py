@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy
 
-from . import demo_kmtnet, demo_ogle
+from . import demo_kmtnet, demo_moa, demo_ogle
 from .load import SYNTHETIC_MARKER
 from .mirror import Mirror
 from .names import AlertName
 from .synthetic import datetime_to_hjd, draw_event
 
 # The share of the physical events each survey alerts (KMTNet's network sees most of the bulge).
-SURVEYS = [("OGLE", 0.75, demo_ogle), ("KMT", 0.85, demo_kmtnet)]
+SURVEYS = [("OGLE", 0.75, demo_ogle), ("MOA", 0.4, demo_moa), ("KMT", 0.85, demo_kmtnet)]
 
 
 def write_demo_mirror(root, events_per_season=80, seed=1, today=None):

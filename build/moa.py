@@ -1,4 +1,4 @@
-"""MOA alerts: where its files are, and pure parsers from their text to records.
+"""MOA alerts: where its files are, and pure parsers from their text formats to records.
 
 Files (see ../shared/notes/formats.md, sections 2, 5 and 6):
 - 2016-2024, under `www.massey.ac.nz/~iabond/moa/alertYYYY/`:
@@ -15,9 +15,10 @@ layouts are known from other people's scrapers, so their parsers find things by 
 Times: MOA writes full JD (index.dat, photometry) or a UT calendar date with a decimal day (alert.php, the moaprime
 index). The database keeps every time as HJD - 2450000, so those get the heliocentric light-travel time for the
 event's position (at most 8.5 minutes, at aphelion). display.php labels its tmax `HJD` and is taken at its word.
+
+The HTML pages (alert.php, display.php, the moaprime index and event pages) are read in moa_pages.py.
 """
 
-import bisect
 import datetime
 import gzip
 import html as html_entities
@@ -27,8 +28,8 @@ import warnings
 from typing import NamedTuple
 
 from .names import AlertName
-from .parsing import (HJD_OFFSET, ParseError, decimals, hjd_minus_2450000, number,
-                      require_complete_last_line, sexagesimal_to_degrees)
+from .parsing import (HJD_OFFSET, ParseError, decimals, number, require_complete_last_line,
+                      sexagesimal_to_degrees)
 
 SURVEY = "MOA"
 OLD_ROOT = "https://www.massey.ac.nz/~iabond/moa"
@@ -326,359 +327,6 @@ def set_t0_from_jd(records):
             record["t0"] = float(value)
 
 
-# HTML: a tolerant reader of tables and text ----------------------------------------------------------------
-# MOA's PHP pages leave cells unclosed (`<td>=<td align=right>`) and one scraper even found that markup as text,
-# so the pages are read with a tokenizer that closes cells implicitly, not with a strict tree.
-
-TAG = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
-ESCAPED_CELL_TAG = re.compile(r"&lt;(/?(?:td|th|tr|table)\b[^&]*?)&gt;", re.I)
-INLINE_TAGS = {"a", "b", "i", "u", "em", "strong", "sub", "sup", "font", "span", "small", "big", "tt", "code"}
-RAW_TEXT_TAGS = {"script", "style"}
-
-
-def attribute(attributes, name):
-    """The value of one attribute in a tag's attribute text, quoted or not (moaprime writes `href=/alerts/...`)."""
-    match = re.search(rf"(?:^|\s){name}\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", attributes, re.I)
-    if not match:
-        return None
-    return html_entities.unescape(next(group for group in match.groups() if group is not None))
-
-
-def clean(text):
-    return " ".join(html_entities.unescape(text).split())
-
-
-class Cell(NamedTuple):
-    text: str
-    header: bool
-    links: tuple
-    line: int
-
-
-class Table(NamedTuple):
-    rows: list      # each a list of Cells
-    line: int
-    divs: tuple     # ids of the divs the table is inside, outermost first
-
-
-class Page(NamedTuple):
-    tables: list
-    text: str       # all the text, tags removed, one line per block or cell
-    links: list     # (href, link text, line)
-    title: str
-
-
-def read_html(page):
-    """Tables (rows of cells, with their links and lines), the plain text and the links of an HTML page."""
-    page = ESCAPED_CELL_TAG.sub(r"<\1>", page)
-    newlines = [i for i, c in enumerate(page) if c == "\n"]
-
-    def line_at(offset):
-        return bisect.bisect_right(newlines, offset - 1) + 1
-
-    tables, open_tables, divs = [], [], []
-    text_parts, links, title = [], [], []
-    cell = None          # [parts, header, links, line] of the cell being read
-    open_link = None     # [href, parts, line]
-    in_title = False
-
-    def close_cell():
-        nonlocal cell
-        if cell is not None:
-            open_tables[-1].rows[-1].append(Cell(clean("".join(cell[0])), cell[1], tuple(cell[2]), cell[3]))
-            cell = None
-
-    def add_text(text):
-        if cell is not None:
-            cell[0].append(text)
-        if open_link is not None:
-            open_link[1].append(text)
-        if in_title:
-            title.append(text)
-        text_parts.append(text)
-
-    position_ = 0
-    while True:
-        match = TAG.search(page, position_)
-        end = match.start() if match else len(page)
-        if end > position_:
-            add_text(page[position_:end])
-        if not match:
-            break
-        position_ = match.end()
-        if match.group(2) is None:      # a comment
-            continue
-        closing, tag, attributes = match.group(1) == "/", match.group(2).lower(), match.group(3)
-        line = line_at(match.start())
-        if tag in RAW_TEXT_TAGS and not closing:
-            stop = re.compile(rf"</{tag}\s*>", re.I).search(page, position_)
-            position_ = stop.end() if stop else len(page)
-            continue
-        if tag == "a":
-            if open_link is not None:
-                links.append((open_link[0], clean("".join(open_link[1])), open_link[2]))
-                open_link = None
-            href = None if closing else attribute(attributes, "href")
-            if href is not None:
-                open_link = [href, [], line]
-                if cell is not None:
-                    cell[2].append(href)
-            continue
-        if tag == "title":
-            in_title = not closing
-        if tag in INLINE_TAGS:
-            continue
-        text_parts.append("\n")
-        if cell is not None and tag not in ("td", "th", "tr", "table"):
-            cell[0].append(" ")
-        if tag == "div":
-            if closing:
-                if divs:
-                    divs.pop()
-            else:
-                divs.append(attribute(attributes, "id"))
-        elif tag == "table":
-            close_cell()
-            if closing:
-                if open_tables:
-                    open_tables.pop()
-            else:
-                table = Table([], line, tuple(d for d in divs if d))
-                tables.append(table)
-                open_tables.append(table)
-        elif tag == "tr":
-            close_cell()
-            if not closing:
-                if not open_tables:      # a row outside any table: give it one
-                    open_tables.append(Table([], line, tuple(d for d in divs if d)))
-                    tables.append(open_tables[-1])
-                open_tables[-1].rows.append([])
-        elif tag in ("td", "th"):
-            close_cell()
-            if not closing:
-                if not open_tables:
-                    open_tables.append(Table([], line, tuple(d for d in divs if d)))
-                    tables.append(open_tables[-1])
-                if not open_tables[-1].rows:
-                    open_tables[-1].rows.append([])
-                cell = [[], tag == "th", [], line]
-    if open_link is not None:
-        links.append((open_link[0], clean("".join(open_link[1])), open_link[2]))
-    while open_tables:
-        close_cell()
-        open_tables.pop()
-    text = "\n".join(filter(None, (clean(part) for part in "".join(text_parts).split("\n"))))
-    for table in tables:
-        table.rows[:] = [row for row in table.rows if row]
-    return Page(tables, text, links, clean("".join(title)))
-
-
-def header_key(text):
-    """A header cell compared without spaces or case: `tE (days)` and `tE(days)` are the same heading."""
-    return "".join(text.split()).lower()
-
-
-def find_table(page, headers):
-    """The first table with a row of exactly these headings, and that row's index."""
-    wanted = [header_key(h) for h in headers]
-    for table in page.tables:
-        for index, row in enumerate(table.rows):
-            if [header_key(c.text) for c in row] == wanted:
-                return table, index
-    return None, None
-
-
-def first_header_found(page):
-    for table in page.tables:
-        if table.rows:
-            return repr([c.text for c in table.rows[0]])
-    return "no table"
-
-
-# alert.php (2016-2024) -------------------------------------------------------------------------------------
-
-ALERT_PHP_HEADERS = ["ID", "RA (J2000.0)", "Dec (J2000.0)", "t0", "tE(days)", "Amax", "Ibase", "Assessment"]
-UPDATED = re.compile(r"This page last updated:\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\s*UT")
-
-
-def parse_alert_page(page_html, source="alert.php"):
-    """The season list as HTML: MOA's assessment of each event (microlensing, cv, unknown, moving, ...).
-
-    Returns {"updated": the footer time (UTC) or None, "assessments": {name: assessment}, "rows": records}.
-    Each record has the name, the internal id of the display.php link, RA and Dec, t0 as written (a UT
-    calendar date, `t0_date`) and as JD (`t0_jd`), tE, Amax, Ibase and the assessment. Up to 2017 at least,
-    robonet found index.dat's coordinates wrong for some events where this table's were right.
-    """
-    page = read_html(page_html)
-    table, header_row = find_table(page, ALERT_PHP_HEADERS)
-    if table is None:
-        raise ParseError(source, None, "a table headed " + ", ".join(ALERT_PHP_HEADERS), first_header_found(page))
-    rows = []
-    for cells in table.rows[header_row + 1:]:
-        line = cells[0].line
-        if len(cells) != len(ALERT_PHP_HEADERS):
-            raise ParseError(source, line, f"{len(ALERT_PHP_HEADERS)} cells: " + ", ".join(ALERT_PHP_HEADERS),
-                             " | ".join(c.text for c in cells))
-        text = [c.text for c in cells]
-        ids = [match.group(1) for href in cells[0].links
-               for match in [re.search(r"display\.php\?id=([^&\s]+)", href)] if match]
-        rows.append({
-            "name": parse_name(text[0], source, line),
-            "internal_id": ids[0] if ids else None,
-            **position(text[1], text[2], source, line),
-            "t0_date": text[3],
-            "t0_jd": calendar_day_to_jd(text[3], source, line),
-            "tE": optional_number(text[4], source, line, "tE"),
-            "Amax": optional_number(text[5], source, line, "Amax"),
-            "Ibase": optional_number(text[6], source, line, "Ibase"),
-            "assessment": text[7] or None,
-        })
-    match = UPDATED.search(page.text)
-    updated = None
-    if match:
-        updated = datetime.datetime.fromisoformat(match.group(1)).replace(tzinfo=datetime.timezone.utc)
-    return {"updated": updated, "assessments": {r["name"]: r["assessment"] for r in rows}, "rows": rows}
-
-
-# display.php (2016-2024) and moaprime alerts/display (2025+) -----------------------------------------------
-
-# Row labels of the fit table (`t<sub>max</sub>` reads as `tmax`) and the columns they become.
-FIT_LABELS = {"tmax": "t0", "t0": "t0", "te": "tE", "u0": "u0", "umin": "u0", "ibase": "Ibase", "i0": "Ibase",
-              "amax": "Amax"}
-PLUS_MINUS = {"±", "+/-", "+-"}
-METADATA_LABELS = {"ra": "ra", "dec": "dec", "current assessment": "assessment", "assessment": "assessment",
-                   "classification": "assessment", "remarks": "remarks"}
-# `I = 27.40 - 2.5 log<sub>10</sub>(&Delta;F + 1234.5)`, also written with `&#916F` or `&Delta; Flux`.
-CALIBRATION = re.compile(r"\bI\s*=\s*([-+]?\d+(?:\.\d*)?)\s*-\s*2\.5\s*\*?\s*log\s*(?:10)?\s*\(\s*"
-                         r"(?:Δ|&#916;?|&Delta;|delta)\s*F(?:lux)?\s*([-+])\s*(\d+(?:\.\d*)?)\s*\)?", re.I)
-DISPLAY_LAYOUTS = ("an event page: a div#micro table with rows `t<sub>max</sub> = HJD ...` and `t<sub>E</sub> = ...` "
-                   "(display.php, 2016-2024) or `t<sub>0</sub>`/`t<sub>E</sub>` rows (moaprime, 2025+)")
-
-
-def fit_rows(page):
-    """`label = value ± error` rows, preferring the tables inside div#micro."""
-    tables = [t for t in page.tables if "micro" in t.divs] or page.tables
-    found = {}
-    for table in tables:
-        for cells in table.rows:
-            text = [c.text for c in cells]
-            if len(text) >= 3 and text[1] == "=":
-                column = FIT_LABELS.get(text[0].replace(" ", "").lower())
-                if column and column not in found:
-                    error = text[4] if len(text) >= 5 and text[3] in PLUS_MINUS else None
-                    found[column] = (text[2], error, cells[0].line)
-    return found
-
-
-def labelled_values(page):
-    """`Label:` cells followed by their value, preferring div#metadata."""
-    values = {}
-    tables = sorted(page.tables, key=lambda t: "metadata" not in t.divs)
-    for table in tables:
-        for cells in table.rows:
-            for label, value in zip(cells, cells[1:]):
-                key = METADATA_LABELS.get(label.text.rstrip(":").strip().lower())
-                if key and label.text.endswith(":") and key not in values:
-                    values[key] = (value.text, value.line)
-    return values
-
-
-def leading_number(text, source, line, what):
-    """The number that starts a cell: `0.60 days (2017-Jan-28.55)` is 0.60."""
-    token = text.split()[0] if text.split() else ""
-    return number(token, source, line, what)
-
-
-def parse_display_page(page_html, source="display.php"):
-    """One event page: the fit with uncertainties, the assessment, the calibration and the photometry link.
-
-    Reads display.php (2016-2024) and the moaprime `alerts/display/<name>` page (2025+), whose layout has no
-    recorded copy: both are read by their labels (div#metadata `RA:`, `Dec:`, `Current assessment:`; div#micro
-    rows `label = value ± error`; the calibration line `I = ZP - 2.5 log10(ΔF + F_ref)`).
-    t0 is HJD - 2450000: `HJD 2457782.05` is taken as HJD; a bare full JD or a UT calendar date gets the
-    heliocentric correction. zp, f_ref are None when the page has no calibration line.
-    """
-    page = read_html(page_html)
-    fit = fit_rows(page)
-    if "t0" not in fit or "tE" not in fit:
-        raise ParseError(source, None, DISPLAY_LAYOUTS, f"fit rows {sorted(fit)}")
-    name = display_page_name(page, source)
-    labelled = labelled_values(page)
-    record = {"name": name, "internal_id": None, "assessment": None,
-              "ra": None, "dec": None, "ra_hms": None, "dec_dms": None}
-    if "ra" in labelled and "dec" in labelled:
-        record.update(position(labelled["ra"][0], labelled["dec"][0], source, labelled["ra"][1], labelled["dec"][1]))
-    if "assessment" in labelled:
-        record["assessment"] = labelled["assessment"][0] or None
-
-    for column in ("tE", "u0", "Ibase", "Amax"):
-        value, error, line = fit.get(column, ("", None, None))
-        record[column] = optional_number(value.split()[0] if value else "", source, line, column)
-        record[column + "_err"] = leading_number(error, source, line, column + " error") if error else None
-    record.update(display_t0(fit["t0"], record, source))
-
-    calibration = CALIBRATION.search(page.text)
-    if calibration:
-        zp = float(calibration.group(1))
-        f_ref = float(calibration.group(3)) * (-1 if calibration.group(2) == "-" else 1)
-    else:
-        zp = f_ref = None
-    record.update(zp=zp, f_ref=f_ref, calibration_ok=calibrated(zp, f_ref))
-
-    data_links = [href for href, _, _ in page.links if "fetchtxt.php" in href or "/datafile/" in href]
-    named_links = [href for href, text, _ in page.links if "photometry" in text.lower()]
-    record["photometry_url"] = (data_links + named_links + [None])[0]
-    ids = re.findall(r"(?<![\w-])" + INTERNAL_ID.pattern + r"(?![\w-])",
-                     " ".join([page.text] + [href.replace("phot-", " ") for href, _, _ in page.links]))
-    record["internal_id"] = ids[0] if ids else None
-    record["remarks"] = display_remarks(page, labelled)
-    return record
-
-
-def display_page_name(page, source):
-    """The event name from the title (`MOA 2017-BLG-001`), else from the first name in the page text."""
-    for text in (page.title, page.text):
-        match = re.search(r"(?<![\w-])" + NAME.pattern + r"(?![\w-])", text)
-        if match:
-            return parse_name(match.group(0), source, None)
-    raise ParseError(source, None, "the event name (such as 2017-BLG-001) in the title or the page", page.title)
-
-
-def display_t0(fit_t0, record, source):
-    """t0 and its error. display.php writes `HJD 2457782.05` and `0.05 days (2017-Jan-28.55)`."""
-    value, error, line = fit_t0
-    tokens = value.split()
-    if not tokens:
-        raise ParseError(source, line, "a value for t0", value)
-    kind = tokens[0].upper() if tokens[0].upper() in ("HJD", "JD") else None
-    token = tokens[1] if kind and len(tokens) > 1 else tokens[0]
-    date = re.search(r"\((\d{4}-[A-Za-z0-9]{2,3}-[\d.]+)\)", error or "")
-    result = {"t0_err": leading_number(error, source, line, "t0 error") if error else None,
-              "t0_date": date.group(1) if date else None}
-    if kind == "HJD":
-        full_jd(number(token, source, line, "t0 (HJD)"), source, line, value)
-        return {"t0": hjd_minus_2450000(token, source, line), **result}
-    if re.fullmatch(r"\d{4}-[A-Za-z0-9]{2,3}-[\d.]+", token):
-        result["t0_date"] = token
-        jd = full_jd(calendar_day_to_jd(token, source, line), source, line, value)
-    else:
-        jd = full_jd(number(token, source, line, "t0"), source, line, value)
-    if record["ra"] is None:
-        raise ParseError(source, line, "RA and Dec on the page, to make t0 heliocentric", value)
-    return {"t0": jd_to_hjd_minus_2450000(jd, record["ra"], record["dec"]), **result}
-
-
-def display_remarks(page, labelled):
-    """A `Remarks:` cell, or (display.php, as the Signalmen scripts read it) the first cell of the second table."""
-    if "remarks" in labelled:
-        return labelled["remarks"][0] or None
-    if len(page.tables) > 1 and not ({"micro", "metadata", "lastphot"} & set(page.tables[1].divs)):
-        rows = page.tables[1].rows
-        if rows and rows[0]:
-            return rows[0][0].text or None
-    return None
-
-
 # Photometry ------------------------------------------------------------------------------------------------
 
 class Photometry(NamedTuple):
@@ -717,7 +365,7 @@ def parse_photometry(data, source="phot.dat"):
     The alert files have 8 columns, the archive's 8 (JD, dF, sigma, frame id such as B300-gb5-R-1, then four
     numbers) or 4; every row of a file must have as many as its first. Rows with a JD before 1995 (JD 0
     placeholders, a point 28000 days early) or with a flux error <= 0 are dropped and counted. JD is kept as
-    published: see `jd_to_hjd_minus_2450000` and `calibrated_lightcurve`.
+    published: see `jd_to_hjd_minus_2450000` and `flux_to_magnitudes_array`.
     """
     if isinstance(data, bytes):
         data = maybe_gunzip(data).decode("latin-1")
@@ -744,23 +392,6 @@ def parse_photometry(data, source="phot.dat"):
         else:
             rows.append((jd, flux, error))
     return Photometry(rows, bad_jd, bad_error)
-
-
-def calibrated_lightcurve(rows, ra_deg, dec_deg, zp, f_ref):
-    """Photometry rows to (HJD - 2450000, mag, mag_err), dropping points with no magnitude.
-
-    Returns the rows and how many points had no magnitude (all of them when the event is uncalibrated).
-    """
-    import numpy as np
-
-    if not rows:
-        return [], 0
-    jd, flux, error = (np.array(column) for column in zip(*rows))
-    mag, mag_err = flux_to_magnitudes_array(flux, error, zp, f_ref)
-    keep = np.isfinite(mag)
-    hjd = jd_to_hjd_minus_2450000(jd[keep], ra_deg, dec_deg) if keep.any() else np.array([])
-    result = [(float(t), float(m), float(e)) for t, m, e in zip(hjd, mag[keep], mag_err[keep])]
-    return result, int((~keep).sum())
 
 
 # moa2ogle.txt ----------------------------------------------------------------------------------------------
@@ -791,51 +422,3 @@ def parse_moa2ogle(text, source="moa2ogle.txt"):
         pairs.append((names["MOA"], names["OGLE"]))
     return pairs
 
-
-# moaprime yearly index (2025+) -----------------------------------------------------------------------------
-
-PRIME_INDEX_HEADERS = ["", "Alert Date", "RA", "Dec", "t0", "tE (days)", "Amax", "I0"]
-PRIME_INDEX_HEADERS_AS_SERVED = "['', Alert Date, RA, Dec, t0, tE (days), A<sub>max</sub>, I<sub>0</sub>]"
-
-
-def parse_moaprime_index(page_html, source="moaprime index", season=None):
-    """The 2025+ season list: one HTML table, one row per event, no internal id, calibration or uncertainties.
-
-    `MOA-2025-BLG-0001 | 2025-02-25T01:11:13.1481 | +17:46:35.1227 | -34:17:13.1701 | 2025-02-02.53 | 28.03 |
-    30268.15 | 18.38`. The alert date is kept as the text MOA wrote (the page gives no time zone). t0 is a UT
-    calendar date to 0.01 d; it becomes JD (`t0_jd`) and HJD - 2450000 (`t0`, 5 decimals, finer than the
-    published precision). Amax is kept however large (53607187.71 occurs); I0 is the baseline, Ibase.
-    """
-    page = read_html(page_html)
-    table, header_row = find_table(page, PRIME_INDEX_HEADERS)
-    if table is None:
-        raise ParseError(source, None, "a table headed " + PRIME_INDEX_HEADERS_AS_SERVED, first_header_found(page))
-    records = []
-    for cells in table.rows[header_row + 1:]:
-        line = cells[0].line
-        if len(cells) != len(PRIME_INDEX_HEADERS):
-            raise ParseError(source, line, "8 cells: name, alert date, RA, Dec, t0, tE, Amax, I0",
-                             " | ".join(c.text for c in cells))
-        text = [c.text for c in cells]
-        name = parse_name(text[0], source, line)
-        if not text[0].startswith("MOA-"):
-            raise ParseError(source, line, "a full name such as MOA-2025-BLG-0001", text[0])
-        if season is not None and name.season != season:
-            raise ParseError(source, line, f"an event of season {season}", text[0])
-        try:
-            datetime.datetime.fromisoformat(text[1])
-        except ValueError:
-            raise ParseError(source, line, "an ISO alert date such as 2025-02-25T01:11:13.1481", text[1]) from None
-        records.append({
-            "name": name,
-            "display_url": cells[0].links[0] if cells[0].links else None,
-            "alert_date": text[1],
-            **position(text[2], text[3], source, line),
-            "t0": None, "t0_jd": full_jd(calendar_day_to_jd(text[4], source, line), source, line, text[4]),
-            "t0_date": text[4],
-            "tE": number(text[5], source, line, "tE"),
-            "Amax": number(text[6], source, line, "Amax"),
-            "Ibase": number(text[7], source, line, "I0"),
-        })
-    set_t0_from_jd(records)
-    return records

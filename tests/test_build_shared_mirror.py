@@ -168,3 +168,35 @@ def test_kmt_v_band_on_request(shared_mirror, tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("select band, count(*), count(mag) from photometry group by band").fetchall() == [
         ("I", 414, 414), ("V", 39, 0)]
+
+
+# MOA ----------------------------------------------------------------------------------------------------
+
+def test_moa_2017_rows_load_with_their_calibration(shared_db):
+    row = alert(shared_db, "MOA-2017-BLG-001")
+    assert (row["internal_id"], row["zp"], row["f_ref"], row["tE"], row["u0"], row["Ibase"]) == (
+        "gb2-R-2-19629", 25.7023916071, 7518.94040867, 12.86, 0.4, 14.49)
+
+
+def test_moa_t0_is_heliocentric_from_jd(shared_db):
+    # index.dat: JD 2457782.047299; the heliocentric correction in late January is about -0.004 d.
+    assert alert(shared_db, "MOA-2017-BLG-001")["t0"] == pytest.approx(7782.0473, abs=0.006)
+
+
+def test_moa_every_2024_row_loads(shared_db):
+    assert shared_db.execute("select count(*) from alerts where survey = 'MOA' and season = 2024").fetchone()[0] == 285
+
+
+def test_moa_2025_moaprime_index_loads_with_the_lmc(shared_db):
+    names = {r[0] for r in shared_db.execute("select alert_name from alerts where survey = 'MOA' and season = 2025")}
+    assert len(names) == 106 and "MOA-2025-LMC-0001" in names and "MOA-2025-BLG-0105" in names
+
+
+def test_moa_short_names_have_three_digits_up_to_2024_and_four_after(shared_db):
+    assert alert(shared_db, "MOA-2024-BLG-001")["short_name"] == "MB24001"
+    assert alert(shared_db, "MOA-2025-BLG-0060")["short_name"] == "MB250060"
+
+
+def test_kmt_reference_to_a_loaded_moa_alert_makes_one_event(shared_db):
+    kmt, moa = alert(shared_db, "KMT-2025-BLG-0001"), alert(shared_db, "MOA-2025-BLG-0060")
+    assert kmt["event_id"] == moa["event_id"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from build import moa
+from build import moa, moa_pages
 from build.mirror import Mirror
 from build.names import AlertName
 from build.parsing import ParseError
@@ -70,7 +70,7 @@ def index_2024(real):
 
 @pytest.fixture(scope="session")
 def prime_2025(real):
-    return moa.parse_moaprime_index(real(PRIME_2025), source=PRIME_2025, season=2025)
+    return moa_pages.parse_moaprime_index(real(PRIME_2025), source=PRIME_2025, season=2025)
 
 
 @pytest.fixture(scope="session")
@@ -450,7 +450,7 @@ def test_moaprime_index_positions_round_trip(prime_2025):
 # alert.php (hand-written fixture, checked against the real text) ------------------------------------------
 
 def alert_page(text=None):
-    return moa.parse_alert_page(text or fixture("alert.php.2017.html"), source="alert.php")
+    return moa_pages.parse_alert_page(text or fixture("alert.php.2017.html"), source="alert.php")
 
 
 def test_alert_php_fixture_without_tags_is_the_real_text(shared_excerpts):
@@ -507,11 +507,11 @@ def test_alert_php_assessment_is_kept_as_written(assessment):
 # display.php and the moaprime event page (hand-written fixtures) -------------------------------------------
 
 def display_page(text=None):
-    return moa.parse_display_page(text or fixture("display.php.gb2-R-2-19629.html"), source="display.php")
+    return moa_pages.parse_display_page(text or fixture("display.php.gb2-R-2-19629.html"), source="display.php")
 
 
 def prime_display_page(text=None):
-    return moa.parse_display_page(text or fixture("moaprime.display.MOA-2025-BLG-0001.html"), source="display")
+    return moa_pages.parse_display_page(text or fixture("moaprime.display.MOA-2025-BLG-0001.html"), source="display")
 
 
 def test_display_php_record():
@@ -652,21 +652,6 @@ def test_photometry_with_4_columns():
     assert moa.parse_photometry(text).rows == [(2453658.85453, -192.7525, 1155.2324), (2453659.1, 10.5, 900.1)]
 
 
-def test_calibrated_lightcurve_of_the_fixture():
-    event = display_page()
-    rows, without = moa.calibrated_lightcurve(photometry().rows, event["ra"], event["dec"], event["zp"],
-                                              event["f_ref"])
-    # The -8000 delta flux point is below the reference flux 7518.9: no magnitude.
-    assert (len(rows), without) == (8, 1)
-    jd, flux, error = photometry().rows[4]
-    assert rows[4] == (moa.jd_to_hjd_minus_2450000(jd, event["ra"], event["dec"]),
-                       *moa.flux_to_magnitudes(flux, error, 25.7, 7518.9))
-
-
-def test_calibrated_lightcurve_of_an_uncalibrated_event_is_empty():
-    assert moa.calibrated_lightcurve(photometry().rows, 268.43, -34.22, 27.4, 0.0) == ([], 9)
-
-
 # moa2ogle.txt (hand-written fixtures) ----------------------------------------------------------------------
 
 def test_moa2ogle_with_moa_first():
@@ -775,12 +760,12 @@ def test_malformed_moaprime_index_raises_parse_error(real, edit, line):
     text = edit(real(PRIME_2025))
     if line == "row-104":
         line = line_of(text, "<td><a href=/alerts/display/" + PRIME_ROW_104)
-    assert_parse_error(moa.parse_moaprime_index, text, PRIME_2025, line, season=2025)
+    assert_parse_error(moa_pages.parse_moaprime_index, text, PRIME_2025, line, season=2025)
 
 
 def test_moaprime_index_unknown_header_names_the_expected_headers(real):
     text = real(PRIME_2025).replace("<th width=\"80\">tE (days)</th>", "<th>tE</th>")
-    error = assert_parse_error(moa.parse_moaprime_index, text, PRIME_2025, None, season=2025)
+    error = assert_parse_error(moa_pages.parse_moaprime_index, text, PRIME_2025, None, season=2025)
     assert "Alert Date, RA, Dec, t0, tE (days), A<sub>max</sub>, I<sub>0</sub>" in str(error)
 
 
@@ -797,7 +782,7 @@ ALERT_PHP_MALFORMED = [
 
 @pytest.mark.parametrize("edit, line", ALERT_PHP_MALFORMED)
 def test_malformed_alert_php_raises_parse_error(edit, line):
-    assert_parse_error(moa.parse_alert_page, edit(fixture("alert.php.2017.html")), "alert.php", line)
+    assert_parse_error(moa_pages.parse_alert_page, edit(fixture("alert.php.2017.html")), "alert.php", line)
 
 
 DISPLAY_PHP = "display.php.gb2-R-2-19629.html"
@@ -830,18 +815,18 @@ def display_edits(path):
 
 @pytest.mark.parametrize("path, edit, line", display_edits(DISPLAY_PHP) + display_edits(PRIME_DISPLAY))
 def test_malformed_display_page_raises_parse_error(path, edit, line):
-    assert_parse_error(moa.parse_display_page, edit(fixture(path)), path, line)
+    assert_parse_error(moa_pages.parse_display_page, edit(fixture(path)), path, line)
 
 
 def test_display_page_of_unknown_layout_names_both_layouts():
-    error = assert_parse_error(moa.parse_display_page, "<html><body><p>Not found</p></body></html>\n",
+    error = assert_parse_error(moa_pages.parse_display_page, "<html><body><p>Not found</p></body></html>\n",
                                "display.php", None)
     assert "div#micro" in str(error) and "moaprime" in str(error)
 
 
 def test_moaprime_display_without_position_cannot_make_t0_heliocentric():
     text = fixture("moaprime.display.MOA-2025-BLG-0001.html").replace("RA:", "Right ascension")
-    assert_parse_error(moa.parse_display_page, text, "display", line_of(text, "t<sub>0</sub>"))
+    assert_parse_error(moa_pages.parse_display_page, text, "display", line_of(text, "t<sub>0</sub>"))
 
 
 PHOT = "fetchtxt.phot-gb2-R-2-19629.html"
