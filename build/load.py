@@ -36,10 +36,13 @@ class Report:
         self.count(survey, season, kind)
 
     def summary(self):
-        lines = [f"{'survey':6} {'season':>6} {'alerts':>7} {'photometry':>11} {'missing':>8} {'unparsed':>8}"]
+        lines = [f"{'survey':6} {'season':>6} {'alerts':>7} {'photometry':>11} {'dropped':>8} {'missing':>8} "
+                 f"{'unparsed':>8} {'failed':>7}"]
         for (survey, season), c in sorted(self.counts.items()):
-            lines.append(f"{survey:6} {season:>6} {c['alerts']:>7} {c['photometry']:>11} "
-                         f"{c['missing']:>8} {c['parse_error']:>8}")
+            # Points a survey publishes without a usable time, flux or magnitude (see the survey loaders).
+            dropped = sum(n for what, n in c.items() if what.startswith("dropped"))
+            lines.append(f"{survey:6} {season:>6} {c['alerts']:>7} {c['photometry']:>11} {dropped:>8} "
+                         f"{c['missing']:>8} {c['parse_error']:>8} {c['fetch_failed']:>7}")
         for p in self.problems:
             if p["kind"] != "missing":
                 where = f"{p['url']}, line {p['line']}" if p["line"] else p["url"]

@@ -327,3 +327,86 @@ def test_event_build_keeps_the_zero_sky_as_null(event_build):
     tmp_path, _, _ = event_build
     assert query(tmp_path, "SELECT hjd, mag, mag_err, seeing FROM photometry WHERE sky IS NULL") == [
         (7868.88026, 19.938, 0.21, 9.99)]
+
+
+# KMTNet and MOA: lists, then event pages, then the files the pages name ---------------------------------
+
+def kmt_bundle():
+    import io
+    import tarfile
+    text = (b"# HJD  \\Delta_flux flux_err  mag  mag_err  fwhm  sky  secz\n"
+            b"8540.21006    -607.3898   230.0665    17.0141    0.0101    3.93  1288  1.90\n")
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w:gz") as tar:
+        for name in ("KMTA11_I.pysis", "KMTC11_I.pysis", "KMTS11_I.pysis"):
+            member = tarfile.TarInfo(name)
+            member.size = len(text)
+            tar.addfile(member, io.BytesIO(text))
+    return data.getvalue()
+
+
+@pytest.fixture(scope="module")
+def kmt_season_build(tmp_path_factory, shared_mirror):
+    folder = tmp_path_factory.mktemp("kmt")
+    recorded = Mirror(shared_mirror)
+    base = "https://kmtnet.kasi.re.kr/~ulens/event/2019"
+    site = Site({f"{base}/listpage.dat": [(200, recorded.read_bytes(f"{base}/listpage.dat"))],
+                 KMT_EVENT_PAGE: [(200, recorded.read_bytes(KMT_EVENT_PAGE))],
+                 f"{base}/data/KB190001/pysis/pysis.tar.gz": [(200, kmt_bundle())]})
+    status = main(["--years", "2019", "--surveys", "kmtnet", "--mirror", str(folder / "mirror"),
+                   "--db", str(folder / "x.db")], transport=httpx.MockTransport(site), today=datetime.date(2025, 6, 1))
+    return site, folder, status
+
+
+def test_kmt_build_fetches_the_list_then_every_event_page(kmt_season_build):
+    site, _, _ = kmt_season_build
+    assert site.urls[0].endswith("/2019/listpage.dat")
+    assert sum("view.php?event=KMT-2019-BLG-" in url for url in site.urls) == 27
+
+
+def test_kmt_build_fetches_the_bundle_the_page_points_to(kmt_season_build):
+    site, _, _ = kmt_season_build
+    assert site.urls[-1] == "https://kmtnet.kasi.re.kr/~ulens/event/2019/data/KB190001/pysis/pysis.tar.gz"
+
+
+def test_kmt_build_loads_the_bundled_photometry(kmt_season_build):
+    _, folder, _ = kmt_season_build
+    db = sqlite3.connect(folder / "x.db")
+    assert db.execute("select count(*) from photometry where alert_id = 30190001").fetchone()[0] == 3
+
+
+@pytest.fixture(scope="module")
+def moa_season_build(tmp_path_factory, shared_mirror):
+    import pathlib
+    fixtures = pathlib.Path(__file__).parent / "fixtures" / "moa"
+    folder = tmp_path_factory.mktemp("moa")
+    root = "https://www.massey.ac.nz/~iabond/moa/alert2017"
+    site = Site({f"{root}/index.dat": [(200, Mirror(shared_mirror).read_bytes(f"{root}/index.dat"))],
+                 f"{root}/alert.php": [(200, (fixtures / "alert.php.2017.html").read_bytes())],
+                 f"{root}/moa2ogle.txt": [(200, (fixtures / "moa2ogle.2017.txt").read_bytes())],
+                 f"{root}/display.php?id=gb2-R-2-19629": [(200, (fixtures / "display.php.gb2-R-2-19629.html").read_bytes())],
+                 f"{root}/fetchtxt.php?path=moa/ephot/phot-gb2-R-2-19629.dat":
+                     [(200, (fixtures / "fetchtxt.phot-gb2-R-2-19629.html").read_bytes())]})
+    main(["--years", "2017", "--surveys", "moa", "--mirror", str(folder / "mirror"), "--db", str(folder / "x.db")],
+         transport=httpx.MockTransport(site), today=datetime.date(2025, 6, 1))
+    return site, folder
+
+
+def test_moa_build_fetches_lists_then_each_events_page_and_photometry(moa_season_build):
+    site, _ = moa_season_build
+    assert site.urls[:3] == ["https://www.massey.ac.nz/~iabond/moa/alert2017/index.dat",
+                             "https://www.massey.ac.nz/~iabond/moa/alert2017/alert.php",
+                             "https://www.massey.ac.nz/~iabond/moa/alert2017/moa2ogle.txt"]
+    assert len(site.urls) == 3 + 2 * 8
+
+
+def test_moa_build_mirrors_the_photometry_under_its_query_string(moa_season_build):
+    _, folder = moa_season_build
+    assert (folder / "mirror/www.massey.ac.nz/~iabond/moa/alert2017/"
+                     "fetchtxt.php?path=moa%2Fephot%2Fphot-gb2-R-2-19629.dat").is_file()
+
+
+def test_moa_build_loads_magnitudes(moa_season_build):
+    _, folder = moa_season_build
+    db = sqlite3.connect(folder / "x.db")
+    assert db.execute("select count(mag) from photometry where alert_id = 20170001").fetchone()[0] == 8
