@@ -200,3 +200,17 @@ def test_moa_short_names_have_three_digits_up_to_2024_and_four_after(shared_db):
 def test_kmt_reference_to_a_loaded_moa_alert_makes_one_event(shared_db):
     kmt, moa = alert(shared_db, "KMT-2025-BLG-0001"), alert(shared_db, "MOA-2025-BLG-0060")
     assert kmt["event_id"] == moa["event_id"]
+
+
+def test_every_kmt_related_reference_to_a_loaded_alert_is_a_crossmatch_in_one_event(shared_db):
+    rows = shared_db.execute("""
+        select r.alert_name, r.other_name,
+               exists(select 1 from crossmatches c where c.method = 'kmtnet_related'
+                      and ((c.alert_name = r.alert_name and c.other_name = r.other_name)
+                        or (c.alert_name = r.other_name and c.other_name = r.alert_name))) as linked,
+               a.event_id = o.event_id as same_event
+        from published_crossrefs r join alerts a on a.alert_name = r.alert_name
+        join alerts o on o.alert_name = r.other_name
+        where r.source = 'kmtnet_related'""").fetchall()
+    assert len(rows) >= 20
+    assert all(row["linked"] and row["same_event"] for row in rows)
