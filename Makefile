@@ -10,7 +10,7 @@ YEARS ?=
 PORT ?= 8001
 
 # The settings the local portal and a published one share.
-DATASETTE_OPTIONS := --metadata metadata.yml --plugins-dir plugins --template-dir templates \
+DATASETTE_OPTIONS := --metadata metadata.yml --plugins-dir plugins --template-dir templates --static assets:static/ \
 	--setting suggest_facets off \
 	--setting max_returned_rows 50000 \
 	--setting sql_time_limit_ms 3000 \

@@ -91,6 +91,7 @@ def portal_for():
 
     def make(db_path):
         return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(root / "plugins"),
-                         template_dir=str(root / "templates"), settings={"suggest_facets": False})
+                         template_dir=str(root / "templates"), static_mounts=[("assets", str(root / "static"))],
+                         settings={"suggest_facets": False})
 
     return make
