@@ -104,11 +104,11 @@ async def lightcurve(database, where, parameter):
     series = series_from_rows(rows)
     total = sum(len(s["hjd"]) for s in series)
     binned = bin_baseline(series, alerts) if total > BIN_ABOVE else 0
-    times = [t for s in series for t in s["hjd"]] + [a["t0"] for a in alerts if a["t0"] is not None]
-    span = (min(times) - 5, max(times) + 5) if times else (0.0, 1.0)
     peaks = [a for a in alerts if a["t0"] is not None and a["tE"]]
-    window = ([min(a["t0"] - 3 * a["tE"] for a in peaks), max(a["t0"] + 3 * a["tE"] for a in peaks)]
-              if peaks else list(span))
+    window = [min(a["t0"] - 3 * a["tE"] for a in peaks), max(a["t0"] + 3 * a["tE"] for a in peaks)] if peaks else None
+    times = [t for s in series for t in s["hjd"]] + (window or [])
+    span = (min(times) - 5, max(times) + 5) if times else (0.0, 1.0)
+    window = window or list(span)
     return {
         "alerts": alerts,
         "series": series,
