@@ -12,6 +12,8 @@ import numpy
 from astropy import units
 from astropy.coordinates import SkyCoord, search_around_sky
 
+from plugins import sky_functions  # the portal's SQL function and the build share one formula
+
 from .sky import add_galactic_coordinates, mean_position
 
 DEFAULT_RADIUS_ARCSEC = 2.0
@@ -22,15 +24,9 @@ TENSION_SIGMAS = 3.0
 
 
 def separation_arcsec(a, b):
-    """Great-circle separation (the Vincenty formula, as astropy uses: exact at any distance)."""
     if None in (a.get("ra"), a.get("dec"), b.get("ra"), b.get("dec")):
         return None
-    ra1, dec1, ra2, dec2 = map(math.radians, (a["ra"], a["dec"], b["ra"], b["dec"]))
-    dra = ra2 - ra1
-    numerator = math.hypot(math.cos(dec2) * math.sin(dra),
-                           math.cos(dec1) * math.sin(dec2) - math.sin(dec1) * math.cos(dec2) * math.cos(dra))
-    denominator = math.sin(dec1) * math.sin(dec2) + math.cos(dec1) * math.cos(dec2) * math.cos(dra)
-    return round(math.degrees(math.atan2(numerator, denominator)) * 3600, 3)
+    return round(sky_functions.separation_arcsec(a["ra"], a["dec"], b["ra"], b["dec"]), 3)
 
 
 def delta_t0(a, b):

@@ -17,7 +17,7 @@ from . import demo_kmtnet, demo_moa, demo_ogle
 from .load import SYNTHETIC_MARKER
 from .mirror import Mirror
 from .names import AlertName
-from .synthetic import datetime_to_hjd, draw_event
+from .synthetic import PLANTED_NOW, datetime_to_hjd, draw_event
 
 # The share of the physical events each survey alerts (KMTNet's network sees most of the bulge).
 SURVEYS = [("OGLE", 0.75, demo_ogle), ("MOA", 0.4, demo_moa), ("KMT", 0.85, demo_kmtnet)]
@@ -30,7 +30,10 @@ def write_demo_mirror(root, events_per_season=80, seed=1, today=None):
     mirror = Mirror(root)
     for season in demo_seasons(today):
         # Physical events, each alerted by some of the surveys, numbered by each in order of t0.
-        events = sorted((draw_event(rng, season, today_hjd) for _ in range(events_per_season)), key=lambda e: e["t0"])
+        # The current season always has a few events of the kinds the candidate queries look for.
+        planted = PLANTED_NOW if season == today.year else []
+        kinds = (planted + [None] * events_per_season)[:events_per_season]
+        events = sorted((draw_event(rng, season, today_hjd, kind) for kind in kinds), key=lambda e: e["t0"])
         alerts = {}
         for survey, share, _ in SURVEYS:
             alerted = [e for e in events if rng.random() < share]

@@ -96,7 +96,9 @@ class DatabaseWriter:
         for record in records:
             record["n_photometry"] = self.photometry_counts[record["alert_id"]]
             record["event_id"] = event_of[record["alert_name"]]
+            record.setdefault("first_seen", record.get("fetched_at"))
         insert(self.db, "alerts", schema.ALERT_COLUMNS, records)
+        self.db.execute("INSERT INTO alerts_fts(alerts_fts) VALUES ('rebuild')")
         insert(self.db, "events", schema.EVENT_COLUMNS, events)
         insert(self.db, "crossmatches", schema.CROSSMATCH_COLUMNS, matches)
         self.db.executemany("INSERT INTO published_crossrefs VALUES (?, ?, ?, ?)",

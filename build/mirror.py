@@ -71,6 +71,7 @@ class Mirror:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(content)
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; mirrored files are public data
             os.replace(temporary, target)
         except BaseException:
             os.unlink(temporary)

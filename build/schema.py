@@ -9,6 +9,7 @@ ALERT_COLUMNS = [
     *[c for p in MODEL_PARAMETERS for c in (p, p + "_err")],
     "classification", "classification_al", "Icat", "catalog_type", "A_I", "internal_id", "zp", "f_ref",
     "alert_date", "public_from", "remarks", "event_id", "n_photometry", "alert_url", "data_url", "fetched_at",
+    "first_seen",
 ]
 
 # The events table: each survey's name and fit side by side.
@@ -59,12 +60,19 @@ CREATE TABLE alerts (
     n_photometry INTEGER NOT NULL DEFAULT 0,
     alert_url TEXT,
     data_url TEXT,
-    fetched_at TEXT
+    fetched_at TEXT,
+    first_seen TEXT
 );
 CREATE INDEX alerts_survey_season ON alerts(survey, season);
 CREATE INDEX alerts_t0 ON alerts(t0);
 CREATE INDEX alerts_tE ON alerts(tE);
 CREATE INDEX alerts_short_name ON alerts(short_name);
+CREATE INDEX alerts_dec ON alerts(dec);  -- the cone search's bounding box
+CREATE INDEX alerts_first_seen ON alerts(first_seen);
+
+-- Full-text search over names, classifications and remarks (Datasette shows a search box).
+CREATE VIRTUAL TABLE alerts_fts USING fts5(alert_name, short_name, classification, remarks,
+                                           content='alerts', content_rowid='rowid');
 CREATE INDEX alerts_event_id ON alerts(event_id);
 
 -- The big table. Clustered on its key (WITHOUT ROWID) with a small integer alert key, so that there is

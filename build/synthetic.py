@@ -31,24 +31,33 @@ def pspl_magnitude(t, t0, tE, u0, fbl, Ibase):
     return Ibase - 2.5 * numpy.log10(fbl * magnification(t, t0, tE, u0) + 1 - fbl)
 
 
-def draw_event(rng, season, today_hjd):
+PLANTED_NOW = ["long_now"] * 3 + ["high_magnification_now"] * 2 + ["short"] * 2
+
+
+def draw_event(rng, season, today_hjd, kind=None):
     """One event's true parameters (t0 in full HJD). A few kinds are planted so every candidate query
     finds something."""
-    kind = rng.choice(["ordinary"] * 12 + ["long"] * 2 + ["short", "blended", "peak_at_zero"])
+    current = season == hjd_to_datetime(today_hjd).year
+    kinds = ["ordinary"] * 12 + ["long"] * 2 + ["short", "blended", "peak_at_zero"]
+    kind = kind or str(rng.choice(kinds + (["long_now", "high_magnification_now"] if current else [])))
     season_start = datetime_to_hjd(datetime.datetime(season, 2, 1))
     # Past seasons end with the bulge season; the current one runs a month past today.
-    latest = today_hjd + 30 if season == hjd_to_datetime(today_hjd).year else datetime_to_hjd(datetime.datetime(season, 10, 31))
-    tE = {"long": rng.uniform(100, 350), "short": rng.uniform(0.4, 2.0)}.get(kind, rng.lognormal(math.log(25), 0.6))
+    latest = today_hjd + 30 if current else datetime_to_hjd(datetime.datetime(season, 10, 31))
+    tE = {"long": rng.uniform(100, 350), "long_now": rng.uniform(110, 300),
+          "short": rng.uniform(0.4, 2.0)}.get(kind, rng.lognormal(math.log(25), 0.6))
+    t0 = rng.uniform(season_start + 20, max(latest, season_start + 30))
+    if kind in ("long_now", "high_magnification_now"):
+        t0 = today_hjd - rng.uniform(0, 10)  # what the candidate queries look for: peaking about now
     return {
         "kind": kind,
         "ra": rng.uniform(262.5, 272.5), "dec": rng.uniform(-34.5, -22.5),
         "field": f"BLG{rng.integers(500, 530)}.{rng.integers(1, 33):02d}",
         "star_id": str(rng.integers(1000, 250000)),
-        "t0": rng.uniform(season_start + 20, max(latest, season_start + 30)),
+        "t0": t0,
         "tE": tE,
-        "u0": 0.0 if kind == "peak_at_zero" else rng.uniform(0.01, 1.0),
+        "u0": {"peak_at_zero": 0.0, "high_magnification_now": rng.uniform(0.005, 0.04)}.get(kind, rng.uniform(0.01, 1.0)),
         "fbl": rng.uniform(0.15, 0.8) if kind == "blended" else 1.0,
-        "Ibase": rng.uniform(16.0, 20.5),
+        "Ibase": rng.uniform(16.0, 19.5) if kind == "long_now" else rng.uniform(16.0, 20.5),
     }
 
 

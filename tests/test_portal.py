@@ -98,6 +98,25 @@ def test_metadata_describes_every_column(demo_db):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
     tables = metadata["databases"]["microlensing"]["tables"]
     db = sqlite3.connect(demo_db)
-    for (table,) in db.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"):
+    for (table,) in db.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' "
+                               "and name not like '%_fts%'"):
         columns = {row[1] for row in db.execute(f"pragma table_info([{table}])")}
         assert columns == set(tables[table]["columns"]), table
+
+
+def test_metadata_has_no_repeated_keys():
+    """YAML keeps the last of two equal keys without a word; a repeated description would hide the first."""
+
+    class Strict(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+            repeated = {key for key in keys if keys.count(key) > 1}
+            assert not repeated, f"repeated keys {repeated} at line {node.start_mark.line + 1}"
+            return super().construct_mapping(node, deep)
+
+    yaml.load((ROOT / "metadata.yml").read_text(), Loader=Strict)
+
+
+def test_every_canned_query_says_what_it_finds():
+    queries = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["microlensing"]["queries"]
+    assert all(query.get("title") and query.get("description") for query in queries.values())
