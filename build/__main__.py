@@ -1,15 +1,22 @@
 """Build microlensing.db: fetch the survey files into the mirror, then load the mirror into SQLite.
 
     python -m build --years 2024 2025 --surveys ogle          # live: fetch, then load
+    python -m build --update                                  # nightly: the current season, politely
     python -m build --offline --mirror DIR --db FILE          # load a mirror, no network
     python -m build --events OGLE-2025-BLG-0368 ...           # just these events
+
+Exit status: 0 all good, 3 some files failed, 4 a whole source failed, 5 refused (an alert count
+dropped by more than 10%; --force to accept).
 """
 
 import argparse
 import datetime
+import math
 import sys
+import time
+from pathlib import Path
 
-from . import kmtnet_build, load, moa_build, ogle_build
+from . import history, kmtnet_build, load, moa_build, ogle_build
 from .fetch import Fetcher
 from .mirror import Mirror
 from .names import parse_full_name
@@ -20,6 +27,9 @@ SURVEY_BUILDS = {"ogle": ogle_build, "moa": moa_build, "kmtnet": kmtnet_build}
 EXIT_OK = 0
 EXIT_SOME_FILES_FAILED = 3
 EXIT_SOURCE_FAILED = 4
+EXIT_REFUSED = 5
+STATUS_WORDS = {EXIT_OK: "ok", EXIT_SOME_FILES_FAILED: "some files failed", EXIT_SOURCE_FAILED: "a source failed",
+                EXIT_REFUSED: "refused"}
 
 
 def parse_arguments(argv):
@@ -28,6 +38,17 @@ def parse_arguments(argv):
     parser.add_argument("--mirror", default="data/mirror", help="mirror directory (default: data/mirror)")
     parser.add_argument("--db", default="microlensing.db", help="database to write (default: microlensing.db)")
     parser.add_argument("--offline", action="store_true", help="load the mirror as it is; fetch nothing")
+    parser.add_argument("--update", action="store_true",
+                        help="nightly update: fetch the current season (and the previous one's events that are "
+                             "still going) with conditional requests, then load every season the mirror holds")
+    parser.add_argument("--refresh-old-days", type=float, default=7.0, metavar="DAYS",
+                        help="events long over (now > t0 + 5 tE + 60 d) are fetched again only when their files "
+                             "are older than this (default 7)")
+    parser.add_argument("--history", metavar="FILE",
+                        help="parameter history and build runs, kept between builds (default: MIRROR/history.db; "
+                             "none if the mirror is read-only)")
+    parser.add_argument("--force", action="store_true",
+                        help="swap in the new database even if a survey-season lost more than 10%% of its alerts")
     parser.add_argument("--surveys", nargs="+", default=list(SURVEY_BUILDS), choices=list(SURVEY_BUILDS),
                         help="surveys to build (default: all)")
     parser.add_argument("--years", nargs="+", type=int, metavar="YEAR",
@@ -55,18 +76,38 @@ def seasons_for(survey_build, arguments, today, mirror):
         return [y for y in arguments.years if y in available]
     if arguments.offline:
         return sorted(set(available) & set(survey_build.mirrored_seasons(mirror)))
+    if arguments.update:
+        return [s for s in available if s >= today.year - 1]
     return available
 
 
-def fetch(fetcher, survey_build, seasons, events, report, progress, bands):
+def is_long_over(record, today_hjd):
+    """Over for good: more than 5 tE and 60 days past the peak."""
+    t0, tE = record.get("t0"), record.get("tE")
+    return t0 is not None and tE is not None and today_hjd > t0 + 5 * tE + 60
+
+
+def file_age_days(mirror, url):
+    path = mirror.path(url)
+    return (time.time() - path.stat().st_mtime) / 86400 if path.is_file() else math.inf
+
+
+def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today, refresh_old_days):
     """Fetch each season's lists, then the files of every event they name (or just `events`), then the
-    files those pages point to (KMTNet's pySIS files are named on its event pages)."""
+    files those pages point to (KMTNet's pySIS files are named on its event pages). Events long over
+    whose files are fresh enough are not asked for again."""
     survey = survey_build.SURVEY
     mirror = fetcher.mirror
+    today_hjd = today.toordinal() + 1721424.5 - 2450000
     for season in seasons:
         if events is None:
-            record_failures(fetcher.fetch(survey_build.list_urls(season)), report, survey, season)
-            names = survey_build.listed_events(mirror, season)
+            count_outcomes(fetcher.fetch(survey_build.list_urls(season)), report, survey, season)
+            listed = survey_build.season_list(mirror, season)
+            names = [name for name, record in listed.items()
+                     if not (is_long_over(record, today_hjd)
+                             and file_age_days(mirror, survey_build.event_urls(mirror, name)[0]
+                                               if survey_build.event_urls(mirror, name) else "") < refresh_old_days)]
+            report.count(survey, season, "skipped", len(listed) - len(names))
         else:
             names = [e for e in events if e.survey == survey and e.season == season]
         stages = [("events", lambda name: survey_build.event_urls(mirror, name)),
@@ -77,42 +118,84 @@ def fetch(fetcher, survey_build, seasons, events, report, progress, bands):
                 continue
             progress.start(f"fetch {survey} {season} {stage}", len(urls))
             outcomes = fetcher.fetch(urls, on_done=lambda o: progress.advance(error=o.status == "failed"))
-            record_failures(outcomes, report, survey, season)
+            count_outcomes(outcomes, report, survey, season)
             progress.finish()
 
 
-def record_failures(outcomes, report, survey, season):
+def count_outcomes(outcomes, report, survey, season):
     for outcome in outcomes:
         if outcome.status == "failed":
             report.problem("fetch_failed", survey, season, outcome.url, outcome.detail)
+        else:
+            report.count(survey, season, outcome.status)
 
 
-def main(argv=None, transport=None, today=None):
+def now_utc():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def main(argv=None, transport=None, today=None, observed_at=None):
     arguments = parse_arguments(argv)
     today = today or datetime.date.today()
     mirror = Mirror(arguments.mirror)
-    plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today, mirror)) for s in arguments.surveys]
-    progress = Progress()
+    history_path = arguments.history or history.default_path(mirror.root)
+    run_history = history.History(history_path) if history_path else None
+    mode = "offline" if arguments.offline else "update" if arguments.update else "live"
+    run_id = run_history.start_run(now_utc(), mode) if run_history else None
     report = load.Report()
-    if not arguments.offline:
+    status, detail = EXIT_OK, ""
+    try:
+        status, detail = run(arguments, mirror, mode, today, transport, report, run_history, run_id, observed_at)
+    except load.DropRefused as refusal:
+        status, detail = EXIT_REFUSED, f"refused to replace {arguments.db}: alert counts dropped by more than " \
+                                       f"10% ({refusal}); the previous database stays; use --force to accept"
+    except BaseException as error:
+        if run_history:
+            run_history.finish_run(run_id, now_utc(), "failed", f"{type(error).__name__}: {error}", report.counts)
+        raise
+    if run_history:
+        run_history.finish_run(run_id, now_utc(), STATUS_WORDS[status], detail, report.counts)
+        run_history.close()
+    print(report.summary())
+    print(detail or f"wrote {arguments.db}")
+    return status
+
+
+def run(arguments, mirror, mode, today, transport, report, run_history, run_id, observed_at):
+    """Fetch (unless offline), then load; returns (exit status, what to say instead of "wrote DB")."""
+    fetch_plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today, mirror)) for s in arguments.surveys]
+    progress = Progress()
+    if mode != "offline":
         fetcher = Fetcher(mirror, transport=transport)
         try:
-            for survey_build, seasons in plan:
-                fetch(fetcher, survey_build, seasons, arguments.events, report, progress, arguments.bands)
+            for survey_build, seasons in fetch_plan:
+                fetch(fetcher, survey_build, seasons, arguments.events, report, progress, arguments.bands, today,
+                      arguments.refresh_old_days)
         finally:
             fetcher.close()
+    if mode == "update":
+        changed = sum(c["fetched"] + c["missing"] for c in report.counts.values())
+        if not changed and Path(arguments.db).is_file():
+            return exit_status(report, fetch_plan, loaded=False), f"nothing changed; {arguments.db} stays as it is"
+        # The update fetched the recent seasons; the database holds every season the mirror has.
+        arguments.offline = True
+    plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today, mirror)) for s in arguments.surveys]
+
+    def record_run(report):
+        if run_history:
+            run_history.finish_run(run_id, now_utc(), STATUS_WORDS[exit_status(report, plan)], "", report.counts)
+
     load.build(mirror, arguments.db, plan, events=arguments.events, progress=progress, today=today,
-               report=report, bands=arguments.bands)
-    print(report.summary())
-    print(f"wrote {arguments.db}")
-    return exit_status(report, plan)
+               report=report, bands=arguments.bands, history=run_history, observed_at=observed_at,
+               force=arguments.force, on_loaded=record_run)
+    return exit_status(report, plan), ""
 
 
-def exit_status(report, plan):
+def exit_status(report, plan, loaded=True):
     alerts = {b.SURVEY: 0 for b, _ in plan}
     for (survey, _), counts in report.counts.items():
         alerts[survey] = alerts.get(survey, 0) + counts["alerts"]
-    if any(n == 0 for n in alerts.values()):
+    if loaded and any(n == 0 for n in alerts.values()):
         return EXIT_SOURCE_FAILED
     if any(p["kind"] != "missing" for p in report.problems):
         return EXIT_SOME_FILES_FAILED

@@ -33,14 +33,6 @@ def list_urls(season):
     return [kmtnet.listpage_url(season)]
 
 
-def listed_events(mirror, season):
-    text = mirror.read_text(kmtnet.listpage_url(season))
-    try:
-        return [r["name"] for r in kmtnet.parse_listpage(text, kmtnet.listpage_url(season), season)] if text else []
-    except ParseError:
-        return []
-
-
 def event_urls(mirror, name):
     return [kmtnet.view_url(name)]
 
@@ -83,7 +75,7 @@ def load(mirror, writer, report, *, seasons, events=None, progress=None, today=N
             progress.finish()
 
 
-def season_list(mirror, season, report, quiet):
+def season_list(mirror, season, report=None, quiet=True):
     url = kmtnet.listpage_url(season)
     parse = functools.partial(kmtnet.parse_listpage, season=season)
     records = parse_mirrored(mirror, report, SURVEY, season, url, parse, report_missing=not quiet)

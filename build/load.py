@@ -5,6 +5,7 @@ A failed or interrupted build leaves the previous database in place: everything 
 """
 
 import collections
+import contextlib
 import datetime
 import os
 import sqlite3
@@ -86,8 +87,9 @@ class DatabaseWriter:
         self.photometry_counts[alert_id] += inserted
         return inserted
 
-    def finish(self, report, build_info, radius_arcsec=crossmatch.DEFAULT_RADIUS_ARCSEC):
+    def finish(self, report, build_info, history=None, radius_arcsec=crossmatch.DEFAULT_RADIUS_ARCSEC):
         records = sorted(self.alerts.values(), key=lambda r: r["alert_id"])
+        first_seen = history.first_seen() if history else {}
         add_galactic_coordinates(records)
         published = [key for key in sorted(self.crossrefs) if key[0] in self.alerts]
         matches = crossmatch.crossmatch_rows(records, published, radius_arcsec)
@@ -96,7 +98,7 @@ class DatabaseWriter:
         for record in records:
             record["n_photometry"] = self.photometry_counts[record["alert_id"]]
             record["event_id"] = event_of[record["alert_name"]]
-            record.setdefault("first_seen", record.get("fetched_at"))
+            record["first_seen"] = first_seen.get(record["alert_name"]) or record.get("fetched_at")
         insert(self.db, "alerts", schema.ALERT_COLUMNS, records)
         self.db.execute("INSERT INTO alerts_fts(alerts_fts) VALUES ('rebuild')")
         insert(self.db, "events", schema.EVENT_COLUMNS, events)
@@ -110,6 +112,8 @@ class DatabaseWriter:
             "VALUES (:survey, :season, :alert_name, :kind, :url, :line, :detail)", report.problems)
         self.db.executemany("INSERT INTO build_info VALUES (?, ?)", sorted(build_info.items()))
         self.db.execute("COMMIT")
+        if history:
+            history.copy_into(self.db)
         self.db.execute("ANALYZE")
         # Rewrites every b-tree with full pages: photometry shrinks by about a tenth.
         self.db.execute("VACUUM")
@@ -126,40 +130,78 @@ def insert(db, table, columns, rows):
 
 
 def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=None, report_missing=True):
-    """Parse one mirrored file with parse(text, source=url); a missing or unparsable file is reported and
-    gives None."""
+    """Parse one mirrored file with parse(text, source=url); a missing or unparsable file is reported
+    (unless report is None) and gives None."""
     text = mirror.read_text(url)
     if text is None:
-        if report_missing:
+        if report and report_missing:
             report.problem("missing", survey, season, url, "not in the mirror", alert_name)
         return None
     try:
         return parse(text, source=url)
     except ParseError as error:
-        report.problem("parse_error", survey, season, url, error.reason, alert_name, error.line)
+        if report:
+            report.problem("parse_error", survey, season, url, error.reason, alert_name, error.line)
         return None
 
 
-def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None, bands=("I",)):
+class DropRefused(Exception):
+    """A survey-season lost more than DROP_LIMIT of its alerts: a layout change or an outage, not news."""
+
+
+DROP_LIMIT = 0.10
+
+
+def alert_drops(db_path, alerts, plan):
+    """Survey-seasons of the plan whose alert count fell by more than DROP_LIMIT against db_path."""
+    if not Path(db_path).is_file():
+        return []
+    with contextlib.closing(sqlite3.connect(db_path)) as previous:
+        try:
+            before = dict(((s, y), n) for s, y, n in
+                          previous.execute("select survey, season, count(*) from alerts group by 1, 2"))
+        except sqlite3.Error:
+            return []
+    after = collections.Counter((a["survey"], a["season"]) for a in alerts)
+    planned = {(b.SURVEY, season) for b, seasons in plan for season in seasons}
+    return [f"{survey} {season}: {count} alerts before, {after[(survey, season)]} now"
+            for (survey, season), count in sorted(before.items())
+            if (survey, season) in planned and after[(survey, season)] < (1 - DROP_LIMIT) * count]
+
+
+def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None, bands=("I",),
+          history=None, observed_at=None, force=False, on_loaded=None):
     """Load the mirror into a new database at db_path; return the Report.
 
     `plan` lists (survey module, seasons) pairs, e.g. [(build.ogle_build, [2024, 2025])]; `events`, if given, limits
     the build to those AlertNames. A mirror holding SYNTHETIC.txt at its top is demo data, and the
-    database says so.
+    database says so. Unless `force`, a survey-season whose alerts dropped by more than 10% against the
+    database being replaced stops the build (DropRefused) and the old database stays. With a History,
+    each changed value is appended to it (observed at `observed_at`) and the history goes into the
+    database; `on_loaded(report)` runs just before that, to record the run.
     """
     db_path = Path(db_path)
     report = report or Report()
+    observed_at = observed_at or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"))
     try:
         for survey_build, seasons in plan:
             survey_build.load(mirror, writer, report, seasons=seasons, events=events, progress=progress,
                               today=today, bands=bands)
+        drops = [] if force or events else alert_drops(db_path, writer.alerts.values(), plan)
+        if drops:
+            raise DropRefused("; ".join(drops))
+        if history:
+            report.notes.append(f"parameter history: {history.record(writer.alerts.values(), observed_at)} "
+                                f"alerts new or changed since the last build")
+        if on_loaded:
+            on_loaded(report)
         writer.finish(report, {
-            "built_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "built_at": observed_at,
             "mirror": str(mirror.root),
             "synthetic": "1" if (mirror.root / SYNTHETIC_MARKER).is_file() else "0",
             "surveys": " ".join(b.SURVEY for b, _ in plan),
-        })
+        }, history)
     except BaseException:
         writer.abandon()
         raise

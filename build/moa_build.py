@@ -42,33 +42,22 @@ def list_urls(season):
     return [moa.prime_index_url(season)]
 
 
-def season_records(mirror, season, report=None, quiet=True):
+def season_list(mirror, season, report=None, quiet=True):
     """The season list's records by name ({} if missing or broken; reported when a report is given)."""
     url = moa.list_url(season)
     parse = functools.partial(moa.parse_index_dat if old_layout(season) else moa_pages.parse_moaprime_index,
                               season=season)
-    if report is None:
-        text = mirror.read_text(url)
-        try:
-            records = parse(text, source=url) if text else None
-        except moa.ParseError:
-            records = None
-    else:
-        records = parse_mirrored(mirror, report, SURVEY, season, url, parse, report_missing=not quiet)
+    records = parse_mirrored(mirror, report, SURVEY, season, url, parse, report_missing=not quiet)
     if not records:
         return {}
     fetched_at = mirror.fetched_at(url)
     return {r["name"]: {**r, "fetched_at": fetched_at} for r in records}
 
 
-def listed_events(mirror, season):
-    return list(season_records(mirror, season))
-
-
 def event_urls(mirror, name):
     if not old_layout(name.season):
         return [moa.prime_display_url(name)]
-    record = season_records(mirror, name.season).get(name)
+    record = season_list(mirror, name.season).get(name)
     if record is None:
         return []  # the internal id that addresses the event's files is only in the season's index.dat
     return [moa.display_php_url(name.season, record["internal_id"]),
@@ -87,7 +76,7 @@ def photometry_link(name, display):
 
 
 def read_display(mirror, name, record=None, report=None):
-    url = display_url(name, record or season_records(mirror, name.season).get(name) or {})
+    url = display_url(name, record or season_list(mirror, name.season).get(name) or {})
     if url is None:
         return None
     if report is None:
@@ -109,7 +98,7 @@ def display_url(name, record):
 def load(mirror, writer, report, *, seasons, events=None, progress=None, today=None, bands=("I",)):
     wanted = None if events is None else [e for e in events if e.survey == SURVEY]
     for season in seasons:
-        listed = season_records(mirror, season, report, quiet=wanted is not None)
+        listed = season_list(mirror, season, report, quiet=wanted is not None)
         if old_layout(season) and wanted is None:
             assessments = season_assessments(mirror, season, report)
             for moa_name, ogle_name in season_moa2ogle(mirror, season, report):

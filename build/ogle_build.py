@@ -10,7 +10,6 @@ import datetime
 
 from . import ogle
 from .load import parse_mirrored
-from .parsing import ParseError
 
 SURVEY = ogle.SURVEY
 seasons = ogle.seasons
@@ -23,15 +22,6 @@ def mirrored_seasons(mirror):
 
 def list_urls(season):
     return [ogle.lenses_par_url(season)]
-
-
-def listed_events(mirror, season):
-    """The events the mirrored season list names (empty if the list is missing or does not parse)."""
-    text = mirror.read_text(ogle.lenses_par_url(season))
-    try:
-        return [r["name"] for r in ogle.parse_lenses_par(text)] if text else []
-    except ParseError:
-        return []
 
 
 def event_urls(mirror, name):
@@ -61,7 +51,7 @@ def load(mirror, writer, report, *, seasons, events=None, progress=None, today=N
             progress.finish()
 
 
-def season_list(mirror, season, report, quiet):
+def season_list(mirror, season, report=None, quiet=True):
     """The season's lenses.par records by name; a missing or broken list is reported, not fatal."""
     url = ogle.lenses_par_url(season)
     records = parse_mirrored(mirror, report, SURVEY, season, url, ogle.parse_lenses_par, report_missing=not quiet)

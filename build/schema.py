@@ -1,4 +1,9 @@
-"""The database schema, in one place. Column descriptions and units live in metadata.yml."""
+"""The database schema, in one place. Column descriptions and units live in metadata.yml.
+
+The parameter history and the build runs are kept between builds (build/history.py) and copied in.
+"""
+
+from .history import SCHEMA as HISTORY_SCHEMA
 
 # Model parameters every survey may report, each followed by its 1-sigma uncertainty column.
 MODEL_PARAMETERS = ["t0", "tE", "u0", "Amax", "Dmag", "fbl", "Ibase", "Isrc"]
@@ -138,4 +143,4 @@ CREATE TABLE build_info (
     key TEXT PRIMARY KEY,
     value TEXT
 );
-"""
+""" + HISTORY_SCHEMA
