@@ -192,7 +192,7 @@ def run(arguments, mirror, mode, today, transport, report, run_history, run_id, 
 
 
 def exit_status(report, plan, loaded=True):
-    alerts = {b.SURVEY: 0 for b, _ in plan}
+    alerts = {b.SURVEY: 0 for b, seasons in plan if seasons}
     for (survey, _), counts in report.counts.items():
         alerts[survey] = alerts.get(survey, 0) + counts["alerts"]
     if loaded and any(n == 0 for n in alerts.values()):
