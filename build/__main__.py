@@ -155,6 +155,8 @@ def main(argv=None, transport=None, today=None, observed_at=None):
         raise
     if run_history:
         run_history.finish_run(run_id, now_utc(), STATUS_WORDS[status], detail, report.counts)
+        if detail:  # the database was kept as it is: show this run on its health page all the same
+            load.refresh_history(arguments.db, run_history)
         run_history.close()
     print(report.summary())
     print(detail or f"wrote {arguments.db}")

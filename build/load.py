@@ -8,6 +8,7 @@ import collections
 import contextlib
 import datetime
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -143,6 +144,25 @@ def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=Non
         if report:
             report.problem("parse_error", survey, season, url, error.reason, alert_name, error.line)
         return None
+
+
+def refresh_history(db_path, history):
+    """Put the latest runs into a database that is otherwise kept as it is (a refused or an unchanged
+    build), so that the health page tells of them. Copy, update, swap: the served file is never written."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        return
+    copy = db_path.with_name(db_path.name + ".building")
+    shutil.copyfile(db_path, copy)
+    try:
+        with contextlib.closing(sqlite3.connect(copy, isolation_level=None)) as db:
+            for table in ("build_run_sources", "build_runs", "alert_history"):
+                db.execute(f"DELETE FROM {table}")
+            history.copy_into(db)
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    os.replace(copy, db_path)
 
 
 class DropRefused(Exception):

@@ -131,10 +131,14 @@ def test_changes_since_query_shows_old_and_new(tmp_path, portal_for):
 def test_guard_refuses_a_halved_season_and_keeps_the_old_database(tmp_path):
     write_season(tmp_path / "mirror", {n: "20.00" for n in range(1, 21)})
     build(tmp_path, 1)
-    before = (tmp_path / "x.db").read_bytes()
+
+    def alerts():
+        return sqlite3.connect(tmp_path / "x.db").execute("select * from alerts order by 1").fetchall()
+
+    before = alerts()
     write_season(tmp_path / "mirror", {n: "20.00" for n in range(1, 11)})
     assert build(tmp_path, 2) == EXIT_REFUSED
-    assert (tmp_path / "x.db").read_bytes() == before
+    assert alerts() == before and len(before) == 20
 
 
 def test_guard_says_why(tmp_path, capsys):
@@ -167,3 +171,44 @@ def test_refused_run_is_recorded_for_the_health_page(tmp_path):
     build(tmp_path, 2)
     runs = sqlite3.connect(tmp_path / "history.db").execute("select status, detail from build_runs").fetchall()
     assert runs[-1][0] == "refused" and "OGLE 2025" in runs[-1][1]
+
+
+# The health page ----------------------------------------------------------------------------------------
+
+def serve(tmp_path, portal_for):
+    folder = tmp_path / f"served{len(list(tmp_path.glob('served*')))}"
+    folder.mkdir()
+    (folder / "microlensing.db").write_bytes((tmp_path / "x.db").read_bytes())
+    return portal_for(folder / "microlensing.db")
+
+
+def test_health_page_says_all_good(tmp_path, portal_for):
+    import asyncio
+    write_season(tmp_path / "mirror", {1: "28.56"}, {1: "1"})
+    build(tmp_path, 1)
+    text = asyncio.run(serve(tmp_path, portal_for).client.get("/health")).text
+    assert "all good" in text and "broken" not in text.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_health_page_shows_a_broken_source_within_one_run(tmp_path, portal_for):
+    import asyncio
+    write_season(tmp_path / "mirror", {1: "28.56"}, {1: "1"})
+    build(tmp_path, 1)
+    Mirror(tmp_path / "mirror").write("https://kmtnet.kasi.re.kr/~ulens/event/2025/listpage.dat",
+                                      b"<html>Service Unavailable</html>\n")
+    build(tmp_path, 2, "--force")
+    text = asyncio.run(serve(tmp_path, portal_for).client.get("/health")).text
+    assert "no alerts loaded: the source failed" in text
+    assert "1 file parse error" in text and "listpage.dat" in text
+
+
+def test_health_page_tells_of_a_refused_build(tmp_path, portal_for):
+    import asyncio
+    write_season(tmp_path / "mirror", {n: "20.00" for n in range(1, 21)})
+    build(tmp_path, 1)
+    write_season(tmp_path / "mirror", {n: "20.00" for n in range(1, 11)})
+    build(tmp_path, 2)
+    text = asyncio.run(serve(tmp_path, portal_for).client.get("/health")).text
+    assert "<strong>refused</strong>" in text and "OGLE 2025: 20 alerts before, 10 now" in text
+    db = sqlite3.connect(tmp_path / "x.db")
+    assert db.execute("select count(*) from alerts").fetchone()[0] == 20  # the data stayed
