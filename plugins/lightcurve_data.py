@@ -109,8 +109,15 @@ async def lightcurve(database, where, parameter):
     times = [t for s in series for t in s["hjd"]] + (window or [])
     span = (min(times) - 5, max(times) + 5) if times else (0.0, 1.0)
     window = window or list(span)
+    history = []
+    if await database.table_exists("alert_history"):
+        names = [a["alert_name"] for a in alerts]
+        history = [dict(row) for row in (await database.execute(
+            "select alert_name, observed_at, t0, tE, tE_err, u0 from alert_history "
+            f"where alert_name in ({', '.join('?' * len(names))}) order by alert_name, observed_at", names)).rows]
     return {
         "alerts": alerts,
+        "history": history,
         "series": series,
         "models": [m for m in (model_curve(a, span) for a in alerts) if m],
         "points": total,

@@ -63,6 +63,30 @@
     };
   }
 
+  // The reported fit against the date each build saw it: a fit drifting from night to night shows here.
+  function historySpec(document) {
+    var rows = document.history.map(function (row) {
+      return {alert: row.alert_name, observed: row.observed_at, tE: row.tE, t0: row.t0, u0: row.u0,
+              lo: row.tE_err == null ? null : row.tE - row.tE_err, hi: row.tE_err == null ? null : row.tE + row.tE_err};
+    });
+    var x = {field: "observed", type: "temporal", title: "seen by the build"};
+    var color = {field: "alert", type: "nominal", title: "alert"};
+    return {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      data: {values: rows}, hconcat: [
+        {width: 260, height: 140, layer: [
+          {mark: {type: "rule"}, encoding: {x: x, y: {field: "lo", type: "quantitative"}, y2: {field: "hi"}, color: color}},
+          {mark: {type: "line", point: true}, encoding: {x: x, y: {field: "tE", type: "quantitative", title: "tE [days]",
+            scale: {zero: false}}, color: color, tooltip: [{field: "alert"}, {field: "observed"}, {field: "tE"}]}}]},
+        {width: 260, height: 140, mark: {type: "line", point: true},
+         encoding: {x: x, y: {field: "t0", type: "quantitative", title: "t0 [HJD - 2450000]", scale: {zero: false}},
+                    color: color, tooltip: [{field: "alert"}, {field: "observed"}, {field: "t0"}]}},
+        {width: 260, height: 140, mark: {type: "line", point: true},
+         encoding: {x: x, y: {field: "u0", type: "quantitative", scale: {zero: false}}, color: color,
+                    tooltip: [{field: "alert"}, {field: "observed"}, {field: "u0"}]}}]
+    };
+  }
+
   function render(container, document, wholeBaseline) {
     var chart = container.querySelector(".lightcurve-chart");
     return vegaEmbed(chart, spec(document, wholeBaseline), {renderer: "svg", actions: {export: true, source: false,
@@ -85,7 +109,8 @@
   function show(container) {
     container.innerHTML = '<div class="lightcurve-controls"><button type="button" class="lightcurve-whole">' +
       'Show the whole baseline</button> <span class="lightcurve-note"></span></div>' +
-      '<div class="lightcurve-chart" style="width: 100%"></div>';
+      '<div class="lightcurve-chart" style="width: 100%"></div>' +
+      '<div class="lightcurve-history"></div>';
     container.dataset.state = "loading";
     return fetch(container.dataset.source).then(function (response) {
       if (!response.ok) throw new Error("no lightcurve (" + response.status + ")");
@@ -99,7 +124,15 @@
         button.textContent = whole ? "Show the season" : "Show the whole baseline";
         render(container, document, whole);
       });
-      return render(container, document, false);
+      var drawn = render(container, document, false);
+      var snapshots = {};
+      (document.history || []).forEach(function (row) { snapshots[row.alert_name] = (snapshots[row.alert_name] || 0) + 1; });
+      if (Object.keys(snapshots).some(function (name) { return snapshots[name] > 1; })) {
+        var history = container.querySelector(".lightcurve-history");
+        history.innerHTML = "<h3>The reported fit, build by build</h3><div></div>";
+        vegaEmbed(history.querySelector("div"), historySpec(document), {renderer: "svg", actions: false});
+      }
+      return drawn;
     }).catch(function (error) {
       container.dataset.state = "error";
       container.querySelector(".lightcurve-note").textContent = error.message;
