@@ -10,14 +10,12 @@ YEARS ?=
 PORT ?= 8001
 
 # The settings the local portal and a published one share.
-DATASETTE_OPTIONS := --metadata metadata.yml --plugins-dir plugins --template-dir templates --static assets:static/ \
-	--setting suggest_facets off \
-	--setting max_returned_rows 50000 \
-	--setting sql_time_limit_ms 3000 \
-	--setting facet_time_limit_ms 500 \
-	--setting default_cache_ttl 3600
+SETTINGS := --setting suggest_facets off --setting max_returned_rows 50000 --setting sql_time_limit_ms 3000 \
+	--setting facet_time_limit_ms 500 --setting default_cache_ttl 3600 --setting max_csv_mb 200
+PORTAL_FILES := --metadata metadata.yml --plugins-dir plugins --template-dir templates --static assets:static/
+DATASETTE_OPTIONS := $(PORTAL_FILES) $(SETTINGS)
 
-.PHONY: serve test demo db offline bench clean
+.PHONY: serve test demo db update offline publish bench clean
 
 serve: $(DB) inspect.json
 	$(BIN)/datasette serve -i $(DB) --inspect-file inspect.json $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(PORT)
@@ -37,6 +35,20 @@ demo: $(BIN)/datasette
 # Live: fetch into data/mirror, then load it. e.g. make db YEARS="2024 2025" SURVEYS=ogle
 db: $(BIN)/datasette
 	$(BIN)/python -m build --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
+
+# Nightly: the current season (and the previous one's events still going), with conditional requests;
+# then a new database from the whole mirror. Parameter history is kept in $(MIRROR)/history.db.
+update: $(BIN)/datasette
+	$(BIN)/python -m build --update --mirror $(MIRROR) --db $(DB)
+	$(BIN)/datasette inspect $(DB) --inspect-file inspect.json
+
+# Publish the portal as it is served locally. PUBLISHER=cloudrun (core) or fly (datasette-publish-fly).
+PUBLISHER ?= cloudrun
+SERVICE ?= microlensing
+publish: $(DB) | $(BIN)/datasette
+	$(BIN)/datasette publish $(PUBLISHER) $(DB) $(if $(filter fly,$(PUBLISHER)),--app,--service) $(SERVICE) \
+		$(PORTAL_FILES) --extra-options "$(SETTINGS)" --install datasette-vega --install astropy \
+		--version-note "$$(date -u +%F)"
 
 # Load an existing mirror without touching the network. e.g. make offline MIRROR=../shared/survey-samples/mirror
 offline: $(BIN)/datasette

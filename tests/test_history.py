@@ -212,3 +212,14 @@ def test_health_page_tells_of_a_refused_build(tmp_path, portal_for):
     assert "<strong>refused</strong>" in text and "OGLE 2025: 20 alerts before, 10 now" in text
     db = sqlite3.connect(tmp_path / "x.db")
     assert db.execute("select count(*) from alerts").fetchone()[0] == 20  # the data stayed
+
+
+def test_lightcurve_json_carries_the_fit_history(tmp_path, portal_for):
+    import asyncio
+    write_season(tmp_path / "mirror", {1: "28.56"})
+    build(tmp_path, 1)
+    write_season(tmp_path / "mirror", {1: "30.12"})
+    build(tmp_path, 2)
+    document = asyncio.run(serve(tmp_path, portal_for).client.get("/-/lightcurve/alert/OGLE-2025-BLG-0001.json")).json()
+    assert [(h["observed_at"][:10], h["tE"]) for h in document["history"]] == [("2025-04-01", 28.56),
+                                                                               ("2025-04-02", 30.12)]
