@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from . import history, kmtnet_build, load, moa_build, ogle_build
+from . import fetch as fetch_stage
 from .fetch import Fetcher
 from .mirror import Mirror
 from .names import parse_full_name
@@ -47,6 +48,10 @@ def parse_arguments(argv):
     parser.add_argument("--history", metavar="FILE",
                         help="parameter history and build runs, kept between builds (default: MIRROR/history.db; "
                              "none if the mirror is read-only)")
+    parser.add_argument("--per-host", type=int, default=fetch_stage.PER_HOST, metavar="N",
+                        help=f"requests in flight per host (default {fetch_stage.PER_HOST})")
+    parser.add_argument("--rate", type=float, default=fetch_stage.RATE, metavar="PER_SECOND",
+                        help=f"request starts per second per host (default {fetch_stage.RATE:g}; 0: no cap)")
     parser.add_argument("--force", action="store_true",
                         help="swap in the new database even if a survey-season lost more than 10%% of its alerts")
     parser.add_argument("--surveys", nargs="+", default=list(SURVEY_BUILDS), choices=list(SURVEY_BUILDS),
@@ -123,11 +128,12 @@ def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today
 
 
 def count_outcomes(outcomes, report, survey, season):
+    """Per survey-season counts of fetched, unchanged, missing, failed and skipped files; a failure, or a
+    file not asked for because its host kept failing, is also a problem with its URL and reason."""
     for outcome in outcomes:
-        if outcome.status == "failed":
+        report.count(survey, season, outcome.status)
+        if outcome.status in ("failed", "skipped"):
             report.problem("fetch_failed", survey, season, outcome.url, outcome.detail)
-        else:
-            report.count(survey, season, outcome.status)
 
 
 def now_utc():
@@ -168,7 +174,7 @@ def run(arguments, mirror, mode, today, transport, report, run_history, run_id, 
     fetch_plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today, mirror)) for s in arguments.surveys]
     progress = Progress()
     if mode != "offline":
-        fetcher = Fetcher(mirror, transport=transport)
+        fetcher = Fetcher(mirror, transport=transport, per_host=arguments.per_host, rate=arguments.rate or None)
         try:
             for survey_build, seasons in fetch_plan:
                 fetch(fetcher, survey_build, seasons, arguments.events, report, progress, arguments.bands, today,
@@ -176,7 +182,7 @@ def run(arguments, mirror, mode, today, transport, report, run_history, run_id, 
         finally:
             fetcher.close()
     if mode == "update":
-        changed = sum(c["fetched"] + c["missing"] for c in report.counts.values())
+        changed = sum(c["fetched"] + c["missing"] for c in report.counts.values())  # a 404 removed a file
         if not changed and Path(arguments.db).is_file():
             return exit_status(report, fetch_plan, loaded=False), f"nothing changed; {arguments.db} stays as it is"
         # The update fetched the recent seasons; the database holds every season the mirror has.

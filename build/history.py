@@ -12,7 +12,9 @@ from pathlib import Path
 # The reported values whose changes are kept: the fit, its uncertainties, and the classification.
 TRACKED = ["t0", "t0_err", "tE", "tE_err", "u0", "u0_err", "Ibase", "Ibase_err", "fbl", "fbl_err",
            "classification", "classification_al"]
-RUN_COUNTS = ["fetched", "unchanged", "missing", "failed", "skipped", "alerts", "photometry", "parse_errors"]
+# Columns of build_run_sources, and the build report's counters they come from.
+RUN_COUNTS = {"fetched": "fetched", "unchanged": "unchanged", "missing": "missing", "failed": "fetch_failed",
+              "skipped": "skipped", "alerts": "alerts", "photometry": "photometry", "parse_errors": "parse_error"}
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS alert_history (
@@ -91,7 +93,7 @@ class History:
                             [finished_at, status, detail, run_id])
             self.db.executemany(
                 f"INSERT OR REPLACE INTO build_run_sources VALUES (?, ?, ?, {', '.join('?' * len(RUN_COUNTS))})",
-                [(run_id, survey, season, *[c[name] for name in RUN_COUNTS])
+                [(run_id, survey, season, *[c[counter] for counter in RUN_COUNTS.values()])
                  for (survey, season), c in sorted(counts.items())])
 
     def copy_into(self, db):

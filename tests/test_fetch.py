@@ -170,7 +170,7 @@ def test_fetch_many_reports_each_outcome_once(tmp_path):
     urls = [f"{EWS}/2025/blg-{n:04d}/phot.dat" for n in range(1, 11)]
     site = Site({url: [(200, b"x\n")] for url in urls[:7]})
     done = []
-    fetcher = Fetcher(Mirror(tmp_path), transport=httpx.MockTransport(site), backoff=0)
+    fetcher = Fetcher(Mirror(tmp_path), transport=httpx.MockTransport(site), backoff=0, rate=None)
     try:
         outcomes = fetcher.fetch(urls, on_done=done.append)
     finally:
@@ -211,7 +211,7 @@ class RecordedOgle2025(Site):
 
 def run_build(tmp_path, shared_mirror, *arguments):
     site = RecordedOgle2025(shared_mirror)
-    status = main([*arguments, "--surveys", "ogle", "--mirror", str(tmp_path), "--db", str(tmp_path / "x.db")],
+    status = main([*arguments, "--surveys", "ogle", "--rate", "0", "--mirror", str(tmp_path), "--db", str(tmp_path / "x.db")],
                   transport=httpx.MockTransport(site), today=datetime.date(2025, 6, 1))
     return site, status
 
@@ -354,7 +354,7 @@ def kmt_season_build(tmp_path_factory, shared_mirror):
     site = Site({f"{base}/listpage.dat": [(200, recorded.read_bytes(f"{base}/listpage.dat"))],
                  KMT_EVENT_PAGE: [(200, recorded.read_bytes(KMT_EVENT_PAGE))],
                  f"{base}/data/KB190001/pysis/pysis.tar.gz": [(200, kmt_bundle())]})
-    status = main(["--years", "2019", "--surveys", "kmtnet", "--mirror", str(folder / "mirror"),
+    status = main(["--years", "2019", "--surveys", "kmtnet", "--rate", "0", "--mirror", str(folder / "mirror"),
                    "--db", str(folder / "x.db")], transport=httpx.MockTransport(site), today=datetime.date(2025, 6, 1))
     return site, folder, status
 
@@ -388,7 +388,7 @@ def moa_season_build(tmp_path_factory, shared_mirror):
                  f"{root}/display.php?id=gb2-R-2-19629": [(200, (fixtures / "display.php.gb2-R-2-19629.html").read_bytes())],
                  f"{root}/fetchtxt.php?path=moa/ephot/phot-gb2-R-2-19629.dat":
                      [(200, (fixtures / "fetchtxt.phot-gb2-R-2-19629.html").read_bytes())]})
-    main(["--years", "2017", "--surveys", "moa", "--mirror", str(folder / "mirror"), "--db", str(folder / "x.db")],
+    main(["--years", "2017", "--surveys", "moa", "--rate", "0", "--mirror", str(folder / "mirror"), "--db", str(folder / "x.db")],
          transport=httpx.MockTransport(site), today=datetime.date(2025, 6, 1))
     return site, folder
 
