@@ -97,13 +97,26 @@ def file_age_days(mirror, url):
     return (time.time() - path.stat().st_mtime) / 86400 if path.is_file() else math.inf
 
 
-def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today, refresh_old_days):
+def unchanged_since_last_update(fetcher, survey_build):
+    """True when the survey's change marker (OGLE's last.changed) came back unchanged."""
+    marker = getattr(survey_build, "CHANGE_MARKER", None)
+    return bool(marker) and fetcher.mirror.has(marker) and fetcher.fetch([marker])[0].status == "unchanged"
+
+
+def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today, refresh_old_days, update=False):
     """Fetch each season's lists, then the files of every event they name (or just `events`), then the
     files those pages point to (KMTNet's pySIS files are named on its event pages). Events long over
-    whose files are fresh enough are not asked for again."""
+    whose files are fresh enough are not asked for again; in an update, nothing is asked for when the
+    survey says nothing changed."""
     survey = survey_build.SURVEY
     mirror = fetcher.mirror
     today_hjd = today.toordinal() + 1721424.5 - 2450000
+    if update and unchanged_since_last_update(fetcher, survey_build):
+        for season in seasons:
+            report.count(survey, season, "unchanged")
+        return
+    if update and getattr(survey_build, "CHANGE_MARKER", None) and not mirror.has(survey_build.CHANGE_MARKER):
+        fetcher.fetch([survey_build.CHANGE_MARKER])  # remembered for the next update
     for season in seasons:
         if events is None:
             count_outcomes(fetcher.fetch(survey_build.list_urls(season)), report, survey, season)
@@ -132,6 +145,8 @@ def count_outcomes(outcomes, report, survey, season):
     file not asked for because its host kept failing, is also a problem with its URL and reason."""
     for outcome in outcomes:
         report.count(survey, season, outcome.status)
+        if outcome.detail.endswith(fetch_stage.REMOVED):
+            report.count(survey, season, "removed")
         if outcome.status in ("failed", "skipped"):
             report.problem("fetch_failed", survey, season, outcome.url, outcome.detail)
 
@@ -140,7 +155,7 @@ def now_utc():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def main(argv=None, transport=None, today=None, observed_at=None):
+def main(argv=None, transport=None, today=None, observed_at=None, ftp_open=None):
     arguments = parse_arguments(argv)
     today = today or datetime.date.today()
     mirror = Mirror(arguments.mirror)
@@ -151,7 +166,8 @@ def main(argv=None, transport=None, today=None, observed_at=None):
     report = load.Report()
     status, detail = EXIT_OK, ""
     try:
-        status, detail = run(arguments, mirror, mode, today, transport, report, run_history, run_id, observed_at)
+        status, detail = run(arguments, mirror, mode, today, transport, report, run_history, run_id, observed_at,
+                             ftp_open)
     except load.DropRefused as refusal:
         status, detail = EXIT_REFUSED, f"refused to replace {arguments.db}: alert counts dropped by more than " \
                                        f"10% ({refusal}); the previous database stays; use --force to accept"
@@ -169,20 +185,21 @@ def main(argv=None, transport=None, today=None, observed_at=None):
     return status
 
 
-def run(arguments, mirror, mode, today, transport, report, run_history, run_id, observed_at):
+def run(arguments, mirror, mode, today, transport, report, run_history, run_id, observed_at, ftp_open):
     """Fetch (unless offline), then load; returns (exit status, what to say instead of "wrote DB")."""
     fetch_plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today, mirror)) for s in arguments.surveys]
     progress = Progress()
     if mode != "offline":
-        fetcher = Fetcher(mirror, transport=transport, per_host=arguments.per_host, rate=arguments.rate or None)
+        fetcher = Fetcher(mirror, transport=transport, per_host=arguments.per_host, rate=arguments.rate or None,
+                          **({"ftp_open": ftp_open} if ftp_open else {}))
         try:
             for survey_build, seasons in fetch_plan:
                 fetch(fetcher, survey_build, seasons, arguments.events, report, progress, arguments.bands, today,
-                      arguments.refresh_old_days)
+                      arguments.refresh_old_days, update=mode == "update")
         finally:
             fetcher.close()
     if mode == "update":
-        changed = sum(c["fetched"] + c["missing"] for c in report.counts.values())  # a 404 removed a file
+        changed = sum(c["fetched"] + c["removed"] for c in report.counts.values())
         if not changed and Path(arguments.db).is_file():
             return exit_status(report, fetch_plan, loaded=False), f"nothing changed; {arguments.db} stays as it is"
         # The update fetched the recent seasons; the database holds every season the mirror has.

@@ -37,6 +37,7 @@ GIVE_UP_AFTER = 8
 RETRY_AFTER_CAP = 300.0
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 STATUSES = ("fetched", "unchanged", "missing", "failed", "skipped")
+REMOVED = "; removed from the mirror"  # a missing file the mirror had: a change for an update
 STATE_FILE = ".fetch-state.json"
 # What the state file keeps of each URL: (key, response header, the request header that sends it back).
 VALIDATORS = (("etag", "ETag", "If-None-Match"), ("last_modified", "Last-Modified", "If-Modified-Since"))
@@ -212,7 +213,9 @@ class Fetcher:
         return Outcome(url, "fetched")
 
     def _missing(self, url, detail):
-        self.mirror.remove(url)  # the site no longer has it, so neither does the mirror
+        if self.mirror.has(url):  # the site no longer has it, so neither does the mirror
+            self.mirror.remove(url)
+            detail += REMOVED
         self._remember(url, {})
         return Outcome(url, "missing", detail)
 

@@ -13,6 +13,8 @@ from .load import parse_mirrored
 
 SURVEY = ogle.SURVEY
 seasons = ogle.seasons
+# One file that changes whenever the EWS does: if it has not, an update need not ask for anything else.
+CHANGE_MARKER = ogle.LAST_CHANGED_URL
 
 
 def mirrored_seasons(mirror):
