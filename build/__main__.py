@@ -52,6 +52,8 @@ def parse_arguments(argv):
                         help=f"requests in flight per host (default {fetch_stage.PER_HOST})")
     parser.add_argument("--rate", type=float, default=fetch_stage.RATE, metavar="PER_SECOND",
                         help=f"request starts per second per host (default {fetch_stage.RATE:g}; 0: no cap)")
+    parser.add_argument("--retry-wait", type=float, default=2.0, metavar="SECONDS",
+                        help="first wait before a retry, doubled each time, with jitter (default 2)")
     parser.add_argument("--force", action="store_true",
                         help="swap in the new database even if a survey-season lost more than 10%% of its alerts")
     parser.add_argument("--surveys", nargs="+", default=list(SURVEY_BUILDS), choices=list(SURVEY_BUILDS),
@@ -191,6 +193,7 @@ def run(arguments, mirror, mode, today, transport, report, run_history, run_id, 
     progress = Progress()
     if mode != "offline":
         fetcher = Fetcher(mirror, transport=transport, per_host=arguments.per_host, rate=arguments.rate or None,
+                          backoff=arguments.retry_wait,
                           **({"ftp_open": ftp_open} if ftp_open else {}))
         try:
             for survey_build, seasons in fetch_plan:

@@ -170,6 +170,10 @@ class Fetcher:
     def _http(self, url, host):
         known = self.state.get(url, {}) if self.mirror.has(url) else {}
         headers = {send: known[key] for key, _, send in VALIDATORS if key in known}
+        if self.mirror.has(url) and not headers:
+            # No validators kept (a build killed before it saved them): the file's own time will do.
+            mtime = self.mirror.path(url).stat().st_mtime
+            headers["If-Modified-Since"] = email.utils.formatdate(mtime, usegmt=True)
         try:
             with host.slots:
                 response = self.client.get(url, headers=headers)
