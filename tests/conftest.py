@@ -90,7 +90,7 @@ def portal_for():
     metadata = yaml.safe_load((root / "metadata.yml").read_text())
 
     def make(db_path):
-        return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(root / "plugins"),
+        return Datasette(immutables=[str(db_path)], metadata=metadata, plugins_dir=str(root / "plugins"),
                          template_dir=str(root / "templates"), static_mounts=[("assets", str(root / "static"))],
                          settings={"suggest_facets": False})
 

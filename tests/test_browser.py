@@ -41,16 +41,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`make serve`'s Datasette on a loopback port, over a small demo database."""
-    folder = tmp_path_factory.mktemp("browser")
-    mirror = write_demo_mirror(folder / "mirror", events_per_season=8)
-    seasons = demo_seasons()
-    build(mirror, folder / "microlensing.db", [(ogle_build, seasons), (moa_build, seasons), (kmtnet_build, seasons)])
+def serving(db_path):
+    """`make serve`'s Datasette on a loopback port; yields its URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", "-i", str(folder / "microlensing.db"),
+        [sys.executable, "-m", "datasette", "serve", "-i", str(db_path),
          "--metadata", "metadata.yml", "--plugins-dir", "plugins", "--template-dir", "templates",
          "--static", "assets:static/", "-p", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -61,9 +56,21 @@ def server(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The portal over a small demo database."""
+    folder = tmp_path_factory.mktemp("browser")
+    mirror = write_demo_mirror(folder / "mirror", events_per_season=8)
+    seasons = demo_seasons()
+    build(mirror, folder / "microlensing.db", [(ogle_build, seasons), (moa_build, seasons), (kmtnet_build, seasons)])
+    yield from serving(folder / "microlensing.db")
 
 
 def open_page(browser, url):
@@ -105,3 +112,55 @@ def test_whole_baseline_control_redraws(browser, server):
     page.click(".lightcurve-whole")
     page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
     assert page.locator(".lightcurve-whole").inner_text() == "Show the season" and errors == []
+
+
+# Scraped text is data, never markup ---------------------------------------------------------------------
+
+HOSTILE = ['<script>window.__xss = 1</script>', '"onmouseover="window.__xss = 1" x="',
+           "javascript:window.__xss = 1", "<img src=x onerror=\"window.__xss = 1\">"]
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory, shared_mirror):
+    """A build whose scraped texts (OGLE remarks, a KMTNet classification, an unparsable line shown on the
+    health page) carry markup and script."""
+    from build import ogle
+    from build.__main__ import main
+    from build.mirror import Mirror
+    from build.names import AlertName
+
+    folder = tmp_path_factory.mktemp("hostile")
+    recorded, mirror = Mirror(shared_mirror), Mirror(folder / "mirror")
+    name = AlertName("OGLE", 2025, "BLG", 1)
+    params = recorded.read_text(ogle.params_url(name)).replace("Remarks        ", "Remarks        " + " ".join(HOSTILE))
+    mirror.write(ogle.params_url(name), params.encode())
+    mirror.write(ogle.phot_url(name), recorded.read_bytes(ogle.phot_url(name)))
+    mirror.write(ogle.lenses_par_url(2025), recorded.read_bytes(ogle.lenses_par_url(2025)))
+    bad = AlertName("OGLE", 2025, "BLG", 2)
+    mirror.write(ogle.phot_url(bad), ("2457821.85063 " + HOSTILE[0] + " 0.2 4.6 83.0\n").encode())
+    kmt_page = "https://kmtnet.kasi.re.kr/~ulens/event/2019/view.php?event=KMT-2019-BLG-0001"
+    page = recorded.read_text(kmt_page).replace("<td>clear</td>", "<td>&lt;script&gt;window.__xss = 1&lt;/script&gt;</td>", 1)
+    mirror.write(kmt_page, page.encode())
+    (folder / "served").mkdir()
+    main(["--offline", "--mirror", str(folder / "mirror"), "--db", str(folder / "served" / "microlensing.db"),
+          "--history", str(folder / "history.db")])
+    yield from serving(folder / "served" / "microlensing.db")
+
+
+@pytest.mark.parametrize("path", ["/microlensing/alerts/OGLE-2025-BLG-0001", "/microlensing/alerts",
+                                  "/microlensing/alerts?_search=script", "/microlensing/alerts/KMT-2019-BLG-0001",
+                                  "/microlensing/events/10250001", "/health", "/microlensing/build_problems",
+                                  "/lightcurves?from=/microlensing/alerts%3Fsurvey%3DOGLE",
+                                  "/-/resolve?name=%3Cscript%3Ewindow.__xss%3D1%3C/script%3E"])
+def test_scraped_markup_renders_inert(browser, hostile_server, path):
+    page, errors = open_page(browser, hostile_server + path)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.querySelectorAll('*').forEach(e => e.dispatchEvent(new MouseEvent('mouseover', "
+                  "{bubbles: true})))")
+    assert page.evaluate("window.__xss") is None and dialogs == []
+    assert page.locator("[onmouseover], [onerror]").count() == 0
+    assert page.evaluate("[...document.querySelectorAll('a')].filter(a => a.href.startsWith('javascript:')).length") == 0
+    if "OGLE-2025-BLG-0001" in path and "events" not in path:
+        assert "window.__xss = 1</script>" in page.inner_text("body")  # shown as the text it is
