@@ -11,9 +11,7 @@ dropped by more than 10%; --force to accept).
 
 import argparse
 import datetime
-import math
 import sys
-import time
 from pathlib import Path
 
 from . import history, kmtnet_build, load, moa_build, ogle_build
@@ -43,8 +41,9 @@ def parse_arguments(argv):
                         help="nightly update: fetch the current season (and the previous one's events that are "
                              "still going) with conditional requests, then load every season the mirror holds")
     parser.add_argument("--refresh-old-days", type=float, default=7.0, metavar="DAYS",
-                        help="events long over (now > t0 + 5 tE + 60 d) are fetched again only when their files "
-                             "are older than this (default 7)")
+                        help="events long over (now > t0 + 5 tE + 60 d), and in an update events whose line in "
+                             "the season list did not change, are fetched again only when their files are older "
+                             "than this (default 7)")
     parser.add_argument("--history", metavar="FILE",
                         help="parameter history and build runs, kept between builds (default: MIRROR/history.db; "
                              "none if the mirror is read-only)")
@@ -94,11 +93,6 @@ def is_long_over(record, today_hjd):
     return t0 is not None and tE is not None and today_hjd > t0 + 5 * tE + 60
 
 
-def file_age_days(mirror, url):
-    path = mirror.path(url)
-    return (time.time() - path.stat().st_mtime) / 86400 if path.is_file() else math.inf
-
-
 def unchanged_since_last_update(fetcher, survey_build):
     """True when the survey's change marker (OGLE's last.changed) came back unchanged."""
     marker = getattr(survey_build, "CHANGE_MARKER", None)
@@ -121,12 +115,10 @@ def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today
         fetcher.fetch([survey_build.CHANGE_MARKER])  # remembered for the next update
     for season in seasons:
         if events is None:
+            before = survey_build.season_list(mirror, season) if update else {}
             count_outcomes(fetcher.fetch(survey_build.list_urls(season)), report, survey, season)
             listed = survey_build.season_list(mirror, season)
-            names = [name for name, record in listed.items()
-                     if not (is_long_over(record, today_hjd)
-                             and file_age_days(mirror, survey_build.event_urls(mirror, name)[0]
-                                               if survey_build.event_urls(mirror, name) else "") < refresh_old_days)]
+            names = events_due(survey_build, fetcher, before, listed, today_hjd, refresh_old_days)
             report.count(survey, season, "skipped", len(listed) - len(names))
         else:
             names = [e for e in events if e.survey == survey and e.season == season]
@@ -140,6 +132,24 @@ def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today
             outcomes = fetcher.fetch(urls, on_done=lambda o: progress.advance(error=o.status == "failed"))
             count_outcomes(outcomes, report, survey, season)
             progress.finish()
+
+
+def events_due(survey_build, fetcher, before, listed, today_hjd, refresh_days):
+    """The listed events worth asking about. An event whose files are fresher than refresh_days is left
+    alone when it is long over, or when (in an update) its line in the season list has not changed since
+    the last fetch: the surveys refit an event when new data arrive, so an unchanged line means nothing new."""
+    due = []
+    for name, record in listed.items():
+        urls = survey_build.event_urls(fetcher.mirror, name)
+        fresh = bool(urls) and fetcher.last_answer_age_days(urls[0]) < refresh_days
+        unchanged = name in before and same_listing(before[name], record)
+        if not (fresh and (unchanged or is_long_over(record, today_hjd))):
+            due.append(name)
+    return due
+
+
+def same_listing(one, other):
+    return {k: v for k, v in one.items() if k != "fetched_at"} == {k: v for k, v in other.items() if k != "fetched_at"}
 
 
 def count_outcomes(outcomes, report, survey, season):

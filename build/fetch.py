@@ -11,6 +11,7 @@ Tests pass an httpx.MockTransport, an ftp_open and a sleep; the live build uses 
 
 import collections
 import concurrent.futures
+import datetime
 import email.utils
 import json
 import queue
@@ -220,8 +221,19 @@ class Fetcher:
         if self.mirror.has(url):  # the site no longer has it, so neither does the mirror
             self.mirror.remove(url)
             detail += REMOVED
-        self._remember(url, {})
+        # Remember when the site said so, so that an update need not ask again every night.
+        self._remember(url, {"missing_since": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")})
         return Outcome(url, "missing", detail)
+
+    def last_answer_age_days(self, url):
+        """Days since the site last answered for this URL with the file or with a 404 (inf if never)."""
+        if self.mirror.has(url):
+            return (time.time() - self.mirror.path(url).stat().st_mtime) / 86400
+        missing_since = self.state.get(url, {}).get("missing_since")
+        if missing_since is None:
+            return float("inf")
+        return (datetime.datetime.now(datetime.timezone.utc) - datetime.datetime.fromisoformat(missing_since)
+                ).total_seconds() / 86400
 
     def _host(self, url):
         name = urlsplit(url).hostname or ""

@@ -87,6 +87,9 @@ def test_a_changed_file_is_fetched_and_loaded(tmp_path, shared_mirror):
     update(tmp_path, site, last_changed(b"20250601.0449\n"))
     url = f"{EWS}/2025/blg-0001/phot.dat"
     site.files[url] += b"2460800.12345 19.500 0.050 5.00 100.0\n"
+    # With a new point OGLE refits the event, so its line in lenses.par changes too.
+    listing = f"{EWS}/2025/lenses.par"
+    site.files[listing] = site.files[listing].replace(b"28.56   0.128", b"28.60   0.128")
     update(tmp_path, site, last_changed(b"20250602.0311\n"))
     db = sqlite3.connect(tmp_path / "x.db")
     assert db.execute("select n_photometry from alerts where alert_id = 10250001").fetchone()[0] == 266
@@ -103,3 +106,14 @@ def test_events_long_over_are_not_asked_for_while_their_files_are_fresh(tmp_path
     assert f"{EWS}/2025/lenses.par" in asked
     assert not any(url in asked for url in [f"{EWS}/2025/blg-0001/params.dat", f"{EWS}/2025/blg-0001/phot.dat",
                                             f"{EWS}/2025/blg-0006/params.dat"])
+
+
+def test_update_asks_only_for_events_whose_listing_changed(tmp_path, shared_mirror):
+    site = ConditionalSite(shared_mirror)
+    update(tmp_path, site, last_changed(b"20250601.0449\n"))
+    site.requests.clear()
+    listing = f"{EWS}/2025/lenses.par"
+    site.files[listing] = site.files[listing].replace(b"28.56   0.128", b"28.60   0.128")
+    update(tmp_path, site, last_changed(b"20250602.0311\n"))
+    event_files = sorted(str(r.url) for r in site.requests if "/blg-" in str(r.url))
+    assert event_files == [f"{EWS}/2025/blg-0001/params.dat", f"{EWS}/2025/blg-0001/phot.dat"]
