@@ -7,10 +7,12 @@ so the file names come from view.php, or from the mirror's own folders offline.
 """
 
 import functools
+import gzip
 import io
 import math
 import re
 import tarfile
+import zlib
 
 from . import kmtnet
 from .load import parse_mirrored
@@ -182,10 +184,14 @@ def tarball_members(mirror, report, name):
     if data is None:
         return {}
     try:
+        # Decompress it all first: gzip checks its CRC only at the end of the stream, which tarfile may never
+        # read, so a corrupt bundle would otherwise give garbled members, or too few, without an error.
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as bundle:
             return {member.name.rsplit("/", 1)[-1]: bundle.extractfile(member).read().decode("utf-8", "replace")
                     for member in bundle.getmembers() if member.isfile() and member.name.endswith(".pysis")}
-    except (tarfile.TarError, OSError, EOFError) as error:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         report.problem("parse_error", SURVEY, name.season, url, f"expected a gzipped tar of .pysis files: {error}",
                        name.full)
         return {}

@@ -45,13 +45,20 @@ def list_urls(season):
 def season_list(mirror, season, report=None, quiet=True):
     """The season list's records by name ({} if missing or broken; reported when a report is given)."""
     url = moa.list_url(season)
-    parse = functools.partial(moa.parse_index_dat if old_layout(season) else moa_pages.parse_moaprime_index,
-                              season=season)
+    parse = functools.partial(parse_season_list, season=season)
     records = parse_mirrored(mirror, report, SURVEY, season, url, parse, report_missing=not quiet)
     if not records:
         return {}
     fetched_at = mirror.fetched_at(url)
     return {r["name"]: {**r, "fetched_at": fetched_at} for r in records}
+
+
+@functools.lru_cache(maxsize=4)
+def parse_season_list(text, source, season):
+    """The list's records, parsed once per text: every event's URLs come from it (and each parse of
+    index.dat makes an astropy call), so a season would otherwise parse it once or more per event."""
+    parse = moa.parse_index_dat if old_layout(season) else moa_pages.parse_moaprime_index
+    return tuple(parse(text, source=source, season=season))
 
 
 def event_urls(mirror, name):
