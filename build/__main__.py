@@ -93,13 +93,18 @@ def is_long_over(record, today_hjd):
     return t0 is not None and tE is not None and today_hjd > t0 + 5 * tE + 60
 
 
-def unchanged_since_last_update(fetcher, survey_build):
-    """True when the survey's change marker (OGLE's last.changed) came back unchanged."""
+def unchanged_since_last_update(fetcher, survey_build, loaded_at):
+    """True when the survey's change marker (OGLE's last.changed) came back unchanged, and the marker we
+    hold was already there when the database was built (a killed run may have fetched it and no more)."""
     marker = getattr(survey_build, "CHANGE_MARKER", None)
-    return bool(marker) and fetcher.mirror.has(marker) and fetcher.fetch([marker])[0].status == "unchanged"
+    mirror = fetcher.mirror
+    if not marker or not mirror.has(marker) or loaded_at is None or mirror.path(marker).stat().st_mtime > loaded_at:
+        return False
+    return fetcher.fetch([marker])[0].status == "unchanged"
 
 
-def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today, refresh_old_days, update=False):
+def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today, refresh_old_days, update=False,
+          loaded_at=None):
     """Fetch each season's lists, then the files of every event they name (or just `events`), then the
     files those pages point to (KMTNet's pySIS files are named on its event pages). Events long over
     whose files are fresh enough are not asked for again; in an update, nothing is asked for when the
@@ -107,7 +112,7 @@ def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today
     survey = survey_build.SURVEY
     mirror = fetcher.mirror
     today_hjd = today.toordinal() + 1721424.5 - 2450000
-    if update and unchanged_since_last_update(fetcher, survey_build):
+    if update and unchanged_since_last_update(fetcher, survey_build, loaded_at):
         for season in seasons:
             report.count(survey, season, "unchanged")
         return
@@ -115,10 +120,14 @@ def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today
         fetcher.fetch([survey_build.CHANGE_MARKER])  # remembered for the next update
     for season in seasons:
         if events is None:
-            before = survey_build.season_list(mirror, season) if update else {}
+            # The listing the database was built from; a list newer than the database (a run killed after
+            # fetching it) was never loaded, so it says nothing about what changed.
+            list_url = survey_build.list_urls(season)[0]
+            loaded = loaded_at is not None and mirror.has(list_url) and mirror.path(list_url).stat().st_mtime <= loaded_at
+            before = survey_build.season_list(mirror, season) if update and loaded else {}
             count_outcomes(fetcher.fetch(survey_build.list_urls(season)), report, survey, season)
             listed = survey_build.season_list(mirror, season)
-            names = events_due(survey_build, fetcher, before, listed, today_hjd, refresh_old_days)
+            names = events_due(survey_build, fetcher, before, listed, today_hjd, refresh_old_days, update)
             report.count(survey, season, "skipped", len(listed) - len(names))
         else:
             names = [e for e in events if e.survey == survey and e.season == season]
@@ -134,16 +143,21 @@ def fetch(fetcher, survey_build, seasons, events, report, progress, bands, today
             progress.finish()
 
 
-def events_due(survey_build, fetcher, before, listed, today_hjd, refresh_days):
-    """The listed events worth asking about. An event whose files are fresher than refresh_days is left
-    alone when it is long over, or when (in an update) its line in the season list has not changed since
-    the last fetch: the surveys refit an event when new data arrive, so an unchanged line means nothing new."""
+def events_due(survey_build, fetcher, before, listed, today_hjd, refresh_days, update):
+    """The listed events worth asking about. In an update: those whose line in the season list is new or
+    changed since the list the database was built from (the surveys refit an event when new data come),
+    and any whose files are older than refresh_days. In a full build: all but the events long over whose
+    files are younger than refresh_days."""
     due = []
     for name, record in listed.items():
         urls = survey_build.event_urls(fetcher.mirror, name)
         fresh = bool(urls) and fetcher.last_answer_age_days(urls[0]) < refresh_days
-        unchanged = name in before and same_listing(before[name], record)
-        if not (fresh and (unchanged or is_long_over(record, today_hjd))):
+        if update:
+            unchanged = name in before and same_listing(before[name], record)
+            skip = fresh and unchanged
+        else:
+            skip = fresh and is_long_over(record, today_hjd)
+        if not skip:
             due.append(name)
     return due
 
@@ -201,6 +215,8 @@ def run(arguments, mirror, mode, today, transport, report, run_history, run_id, 
     """Fetch (unless offline), then load; returns (exit status, what to say instead of "wrote DB")."""
     fetch_plan = [(SURVEY_BUILDS[s], seasons_for(SURVEY_BUILDS[s], arguments, today, mirror)) for s in arguments.surveys]
     progress = Progress()
+    db_path = Path(arguments.db)
+    loaded_at = db_path.stat().st_mtime if db_path.is_file() else None
     if mode != "offline":
         fetcher = Fetcher(mirror, transport=transport, per_host=arguments.per_host, rate=arguments.rate or None,
                           backoff=arguments.retry_wait,
@@ -208,12 +224,13 @@ def run(arguments, mirror, mode, today, transport, report, run_history, run_id, 
         try:
             for survey_build, seasons in fetch_plan:
                 fetch(fetcher, survey_build, seasons, arguments.events, report, progress, arguments.bands, today,
-                      arguments.refresh_old_days, update=mode == "update")
+                      arguments.refresh_old_days, update=mode == "update", loaded_at=loaded_at)
         finally:
             fetcher.close()
     if mode == "update":
         changed = sum(c["fetched"] + c["removed"] for c in report.counts.values())
-        if not changed and Path(arguments.db).is_file():
+        markers = [b.CHANGE_MARKER for b, _ in fetch_plan if getattr(b, "CHANGE_MARKER", None)]
+        if not changed and loaded_at is not None and not mirror.changed_since(loaded_at, ignore=markers):
             return exit_status(report, fetch_plan, loaded=False), f"nothing changed; {arguments.db} stays as it is"
         # The update fetched the recent seasons; the database holds every season the mirror has.
         arguments.offline = True

@@ -82,9 +82,11 @@ class Fetcher:
         self.state_path = mirror.root / STATE_FILE
         try:  # url -> {"etag": ..., "last_modified": ...}; absent or damaged, the next fetch is in full
             self.state = dict(json.loads(self.state_path.read_text(encoding="utf-8")))
+            self.saved_ns = self.state_path.stat().st_mtime_ns
         except (OSError, ValueError, TypeError):
-            self.state = {}
+            self.state, self.saved_ns = {}, None
         self.changed = False
+        self.remembered = set()  # URLs whose validators this fetcher had from the site itself
 
     def close(self):
         self.save_state()
@@ -170,6 +172,8 @@ class Fetcher:
 
     def _http(self, url, host):
         known = self.state.get(url, {}) if self.mirror.has(url) else {}
+        if known and url not in self.remembered and self.mirror.path(url).stat().st_mtime_ns > self.saved_ns:
+            known = {}  # kept for an older copy: this one was written by a build killed before it saved its own
         headers = {send: known[key] for key, _, send in VALIDATORS if key in known}
         if self.mirror.has(url) and not headers:
             # No validators kept (a build killed before it saved them): the file's own time will do.
@@ -242,6 +246,7 @@ class Fetcher:
 
     def _remember(self, url, validators):
         with self.lock:
+            self.remembered.add(url)
             old = self.state.pop(url, {})
             if validators:
                 self.state[url] = validators
@@ -250,7 +255,9 @@ class Fetcher:
     def save_state(self):
         """Write the validators to the state file, if they changed, atomically: write a copy, rename it."""
         with self.lock:
-            if self.changed:  # something was mirrored, so the mirror root exists
+            if self.changed:
+                # A 404 is remembered too, so the mirror root may not exist yet (a new mirror's first answer).
+                self.state_path.parent.mkdir(parents=True, exist_ok=True)
                 partial = self.state_path.with_name(STATE_FILE + ".partial")
                 partial.write_text(json.dumps(self.state, indent=1, sort_keys=True), encoding="utf-8")
                 partial.replace(self.state_path)

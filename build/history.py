@@ -5,6 +5,7 @@ By default it lives at the top of the mirror (`<mirror>/history.db`), so that ba
 backs up the history; a mirror we may not write to (a shared copy) gets no history.
 """
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -52,6 +53,23 @@ class History:
         self.path = Path(path)
         self.db = sqlite3.connect(self.path)
         self.db.executescript(SCHEMA)
+        self.held = False
+
+    def hold(self):
+        """Keep what is written from here on uncommitted until commit(), once the database that carries it is
+        in place, or rollback(): a build killed or failed before its swap leaves nothing in the history."""
+        self.held = True
+
+    def commit(self):
+        self.held = False
+        self.db.commit()
+
+    def rollback(self):
+        self.held = False
+        self.db.rollback()
+
+    def _writing(self):
+        return contextlib.nullcontext() if self.held else self.db
 
     def close(self):
         self.db.close()
@@ -73,7 +91,7 @@ class History:
             values = tuple(record.get(c) for c in TRACKED)
             if latest.get(record["alert_name"]) != values:
                 changed.append((record["alert_name"], observed_at, *values))
-        with self.db:
+        with self._writing():
             self.db.executemany(f"INSERT OR REPLACE INTO alert_history VALUES ({', '.join('?' * (2 + len(TRACKED)))})",
                                 changed)
         return len(changed)
@@ -82,13 +100,13 @@ class History:
         return dict(self.db.execute("select alert_name, min(observed_at) from alert_history group by alert_name"))
 
     def start_run(self, started_at, mode):
-        with self.db:
+        with self._writing():
             return self.db.execute("INSERT INTO build_runs (started_at, mode, status) VALUES (?, ?, 'running')",
                                    [started_at, mode]).lastrowid
 
     def finish_run(self, run_id, finished_at, status, detail, counts):
         """`counts` maps (survey, season) to a Counter of RUN_COUNTS."""
-        with self.db:
+        with self._writing():
             self.db.execute("UPDATE build_runs SET finished_at = ?, status = ?, detail = ? WHERE run_id = ?",
                             [finished_at, status, detail, run_id])
             self.db.executemany(
@@ -97,8 +115,8 @@ class History:
                  for (survey, season), c in sorted(counts.items())])
 
     def copy_into(self, db):
-        """Copy the history tables into a database being built (its schema has the same tables)."""
-        db.execute("ATTACH DATABASE ? AS history", [str(self.path)])
+        """Copy the history tables into a database being built (its schema has the same tables), as this
+        connection sees them: with what it holds uncommitted."""
         for table in ("alert_history", "build_runs", "build_run_sources"):
-            db.execute(f"INSERT INTO main.{table} SELECT * FROM history.{table}")
-        db.execute("DETACH DATABASE history")
+            rows = self.db.execute(f"SELECT * FROM {table}")
+            db.executemany(f"INSERT INTO main.{table} VALUES ({', '.join('?' * len(rows.description))})", rows)

@@ -112,9 +112,9 @@ class DatabaseWriter:
             "INSERT INTO build_problems (survey, season, alert_name, kind, url, line, detail) "
             "VALUES (:survey, :season, :alert_name, :kind, :url, :line, :detail)", report.problems)
         self.db.executemany("INSERT INTO build_info VALUES (?, ?)", sorted(build_info.items()))
-        self.db.execute("COMMIT")
         if history:
             history.copy_into(self.db)
+        self.db.execute("COMMIT")
         self.db.execute("ANALYZE")
         # Rewrites every b-tree with full pages: photometry shrinks by about a tenth.
         self.db.execute("VACUUM")
@@ -156,9 +156,11 @@ def refresh_history(db_path, history):
     shutil.copyfile(db_path, copy)
     try:
         with contextlib.closing(sqlite3.connect(copy, isolation_level=None)) as db:
+            db.execute("BEGIN")
             for table in ("build_run_sources", "build_runs", "alert_history"):
                 db.execute(f"DELETE FROM {table}")
             history.copy_into(db)
+            db.execute("COMMIT")
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
@@ -204,6 +206,8 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
     report = report or Report()
     observed_at = observed_at or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"))
+    if history:  # what this build adds to the history is kept only once its database is in place
+        history.hold()
     try:
         for survey_build, seasons in plan:
             survey_build.load(mirror, writer, report, seasons=seasons, events=events, progress=progress,
@@ -224,6 +228,10 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
         }, history)
     except BaseException:
         writer.abandon()
+        if history:
+            history.rollback()
         raise
     os.replace(writer.path, db_path)
+    if history:
+        history.commit()
     return report

@@ -63,6 +63,18 @@ class Mirror:
         folder = self.path(url.rstrip("/") + "/x").parent
         return sorted(os.listdir(folder)) if folder.is_dir() else []
 
+    def changed_since(self, timestamp, ignore=()):
+        """Does any mirrored file (not the mirror's own bookkeeping at its top, nor the URLs in `ignore`)
+        date from after timestamp? A build killed after fetching leaves such files for the next to load."""
+        ignored = {str(self.path(url)) for url in ignore}
+        for host in self.root.iterdir() if self.root.is_dir() else []:
+            if host.is_dir():
+                for folder, _, files in os.walk(host):
+                    paths = (os.path.join(folder, f) for f in files if not f.startswith(".partial-"))
+                    if any(p not in ignored and os.stat(p).st_mtime > timestamp for p in paths):
+                        return True
+        return False
+
     def write(self, url, content: bytes):
         """Write atomically: a reader (or a killed build) never sees half a file."""
         target = self.path(url)
