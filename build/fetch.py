@@ -213,6 +213,9 @@ class Fetcher:
         return self._store(url, body)
 
     def _store(self, url, body):
+        if expects_data_file(url) and looks_like_html(body):
+            # A site's error page served with status 200; the good copy we hold stays.
+            return Outcome(url, "failed", "an HTML page where a data file was expected")
         try:
             if self.mirror.read_bytes(url) == body:
                 return Outcome(url, "unchanged", "same bytes as the mirrored copy")
@@ -262,6 +265,18 @@ class Fetcher:
                 partial.write_text(json.dumps(self.state, indent=1, sort_keys=True), encoding="utf-8")
                 partial.replace(self.state_path)
                 self.changed = False
+
+
+DATA_FILE_ENDINGS = (".dat", ".par", ".pysis", ".diapl", ".txt", ".tar.gz", "last.changed")
+
+
+def expects_data_file(url):
+    return urlsplit(url).path.endswith(DATA_FILE_ENDINGS)
+
+
+def looks_like_html(body):
+    start = body[:1024].lstrip().lower()
+    return start.startswith((b"<!doctype", b"<html", b"<head", b"<body")) or b"<html" in start
 
 
 def retry_after(response):

@@ -254,7 +254,7 @@ def moa_survey(shared_mirror):
         extra_column=lambda text: edit_rows(text.replace("weight\n", "weight  quality\n", 1),
                                             lambda t: t + ["1"]),
         renamed_or_missing_column=without_flux_error,
-        overrides={"garbage_nan": "dropped", "layout_extra_column": "ignored"},
+        overrides={"garbage_nan": "dropped", "layout_extra_column": "ignored", "html_error_200": "parse_error"},
     )
 
 
@@ -299,8 +299,10 @@ FETCH_FAULTS = ("connect_timeout", "read_timeout", "reset_remote_protocol", "res
                 "http_503")
 MEMBER_FAULTS = ("truncated", "layout_extra_column", "layout_renamed_or_missing_column", "garbage_nan",
                  "garbage_stars", "garbage_empty_field", "garbage_decimal_comma")
+# An HTML page where a data file was expected is refused by the fetcher (the good copy stays), except
+# where HTML is the format: MOA's fetchtxt.php wraps its text in a page, so the parser finds no <pre>.
 OUTCOMES = {**dict.fromkeys(FETCH_FAULTS, "fetch_failed"), "http_429_retry_after": "recovers",
-            **dict.fromkeys(["html_error_200", *MEMBER_FAULTS], "parse_error")}
+            "html_error_200": "fetch_failed", **dict.fromkeys(MEMBER_FAULTS, "parse_error")}
 
 
 def kmt_truncated_bundle(survey):
@@ -518,13 +520,15 @@ def test_nan_row_is_dropped_and_counted(surveys, clean, faulty, key):
 
 # A victim fetched before: a failed fetch keeps the good copy --------------------------------------------
 
-REFETCH_FAULTS = ("read_timeout", "http_500")
+REFETCH_FAULTS = ("read_timeout", "http_500", "html_error_200")
 
 
 @pytest.mark.parametrize("key", SURVEYS)
 @pytest.mark.parametrize("fault", REFETCH_FAULTS)
 def test_refetch_failure_keeps_the_mirrored_copy(surveys, clean, tmp_path, key, fault):
     survey = surveys[key]
+    if fault == "html_error_200" and key == "moa":
+        pytest.skip("MOA's photometry is served as an HTML page: the page itself is the data")
     shutil.copytree(clean[key].folder, tmp_path, dirs_exist_ok=True)
     # KMT 2019 and MOA 2017 are long over: without --refresh-old-days 0 their fresh files are not asked for.
     build = build_survey(tmp_path, survey, {survey.victim: fault_of(survey, fault)}, "--refresh-old-days", "0")
@@ -542,7 +546,7 @@ LIST_FAULTS = {
     # A new mirror whose first answer is a 404: the fetcher remembers it before anything is mirrored.
     "http_404": (lambda s: status(404, b"Not Found"), "missing"),
     "http_500": (lambda s: status(500, b"Internal Server Error"), "fetch_failed"),
-    "html_error_200": (lambda s: serving(HTML_ERROR_PAGE), "parse_error"),
+    "html_error_200": (lambda s: serving(HTML_ERROR_PAGE), "fetch_failed"),
     "truncated": (lambda s: serving(s.files[s.list_url][:len(s.files[s.list_url]) // 2 + 3]), "parse_error"),
 }
 
