@@ -523,12 +523,11 @@ def test_nan_row_is_dropped_and_counted(surveys, clean, faulty, key):
 REFETCH_FAULTS = ("read_timeout", "http_500", "html_error_200")
 
 
-@pytest.mark.parametrize("key", SURVEYS)
-@pytest.mark.parametrize("fault", REFETCH_FAULTS)
+# (MOA's photometry is served as an HTML page, so for it an HTML page is the data, not an error.)
+@pytest.mark.parametrize("fault, key", [(f, k) for f in REFETCH_FAULTS for k in SURVEYS
+                                        if not (f == "html_error_200" and k == "moa")])
 def test_refetch_failure_keeps_the_mirrored_copy(surveys, clean, tmp_path, key, fault):
     survey = surveys[key]
-    if fault == "html_error_200" and key == "moa":
-        pytest.skip("MOA's photometry is served as an HTML page: the page itself is the data")
     shutil.copytree(clean[key].folder, tmp_path, dirs_exist_ok=True)
     # KMT 2019 and MOA 2017 are long over: without --refresh-old-days 0 their fresh files are not asked for.
     build = build_survey(tmp_path, survey, {survey.victim: fault_of(survey, fault)}, "--refresh-old-days", "0")
