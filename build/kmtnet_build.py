@@ -15,7 +15,7 @@ import tarfile
 import zlib
 
 from . import kmtnet
-from .load import parse_mirrored
+from .load import load_events, parse_mirrored, season_names
 from .names import AlertName
 from .parsing import ParseError
 
@@ -63,18 +63,9 @@ def load(mirror, writer, report, *, seasons, events=None, progress=None, today=N
     wanted = None if events is None else [e for e in events if e.survey == SURVEY]
     for season in seasons:
         listed = season_list(mirror, season, report, quiet=wanted is not None)
-        if wanted is None:
-            names = set(listed) | set(mirrored_events(mirror, season))
-        else:
-            names = {e for e in wanted if e.season == season}
-        if progress:
-            progress.start(f"load {SURVEY} {season}", len(names))
-        for name in sorted(names, key=lambda n: n.alert_id):
-            ok = load_event(mirror, writer, report, name, listed.get(name), bands)
-            if progress:
-                progress.advance(error=not ok)
-        if progress:
-            progress.finish()
+        names = season_names(listed, mirrored_events(mirror, season), wanted, season)
+        load_events(names, lambda name: load_event(mirror, writer, report, name, listed.get(name), bands),
+                    progress, f"load {SURVEY} {season}")
 
 
 def season_list(mirror, season, report=None, quiet=True):

@@ -125,6 +125,25 @@ class DatabaseWriter:
         self.path.unlink(missing_ok=True)
 
 
+def load_events(names, load_event, progress, label):
+    """Load each event in alert_id order (appends to the clustered photometry table), with progress."""
+    if progress:
+        progress.start(label, len(names))
+    for name in sorted(names, key=lambda n: n.alert_id):
+        ok = load_event(name)
+        if progress:
+            progress.advance(error=not ok)
+    if progress:
+        progress.finish()
+
+
+def season_names(listed, mirrored, wanted, season):
+    """The events of a season to load: the list's and the mirror's, or only the wanted ones."""
+    if wanted is None:
+        return set(listed) | set(mirrored)
+    return {e for e in wanted if e.season == season}
+
+
 def insert(db, table, columns, rows):
     db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                    [[row.get(c) for c in columns] for row in rows])

@@ -17,7 +17,7 @@ import urllib.parse
 import numpy
 
 from . import moa, moa_pages
-from .load import parse_mirrored
+from .load import load_events, parse_mirrored, season_names
 
 SURVEY = moa.SURVEY
 seasons = moa.seasons
@@ -112,15 +112,11 @@ def load(mirror, writer, report, *, seasons, events=None, progress=None, today=N
                 writer.add_crossref(moa_name.full, ogle_name.full, "moa2ogle", ogle_name.full)
         else:
             assessments = {}
-        names = set(listed) if wanted is None else {e for e in wanted if e.season == season}
-        if progress:
-            progress.start(f"load {SURVEY} {season}", len(names))
-        for name in sorted(names, key=lambda n: n.alert_id):
-            ok = load_event(mirror, writer, report, name, listed.get(name), assessments.get(name))
-            if progress:
-                progress.advance(error=not ok)
-        if progress:
-            progress.finish()
+        # MOA's event files are named by internal ids, which only the season list gives.
+        names = season_names(listed, [], wanted, season)
+        load_events(names, lambda name: load_event(mirror, writer, report, name, listed.get(name),
+                                                   assessments.get(name)),
+                    progress, f"load {SURVEY} {season}")
 
 
 def season_assessments(mirror, season, report):

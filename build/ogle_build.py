@@ -9,7 +9,7 @@ season's list names it. params.dat, when present, overrides the list's values.
 import datetime
 
 from . import ogle
-from .load import parse_mirrored
+from .load import load_events, parse_mirrored, season_names
 
 SURVEY = ogle.SURVEY
 seasons = ogle.seasons
@@ -39,18 +39,9 @@ def load(mirror, writer, report, *, seasons, events=None, progress=None, today=N
     wanted = None if events is None else [e for e in events if e.survey == SURVEY]
     for season in seasons:
         listed = season_list(mirror, season, report, quiet=wanted is not None)
-        if wanted is None:
-            names = set(listed) | set(mirrored_events(mirror, season))
-        else:
-            names = {e for e in wanted if e.season == season}
-        if progress:
-            progress.start(f"load {SURVEY} {season}", len(names))
-        for name in sorted(names, key=lambda n: n.alert_id):
-            ok = load_event(mirror, writer, report, name, listed.get(name), current_season)
-            if progress:
-                progress.advance(error=not ok)
-        if progress:
-            progress.finish()
+        names = season_names(listed, mirrored_events(mirror, season), wanted, season)
+        load_events(names, lambda name: load_event(mirror, writer, report, name, listed.get(name), current_season),
+                    progress, f"load {SURVEY} {season}")
 
 
 def season_list(mirror, season, report=None, quiet=True):
