@@ -19,10 +19,8 @@ import math
 import re
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup
-
 from .names import AlertName, parse_full_name, parse_short_name
-from .parsing import (HJD_OFFSET, ParseError, finite_or_none, hjd_minus_2450000, number,
+from .parsing import (HJD_OFFSET, ParseError, finite_or_none, hjd_minus_2450000, html_soup, number,
                       require_complete_last_line, sexagesimal_to_degrees)
 
 SURVEY = "KMT"
@@ -228,7 +226,8 @@ def classification_columns(tokens, source, line_number, line):
 
 def catalog_type(token, source, line_number):
     # 1, 2 or 3: view.php shows 2 as "DECam i"; 3 goes with Icat 25.00 (no catalogue star, probably).
-    if not token.isdigit():
+    # ASCII digits only: a garbled byte can turn `2` into `²`, which is a digit to isdigit() but not a number.
+    if not re.fullmatch(r"[0-9]+", token):
         raise ParseError(source, line_number, "an integer catalogue-type code", token)
     return int(token)
 
@@ -265,7 +264,7 @@ def parse_view_page(html, source):
     """
     if "</html>" not in html.lower():
         raise ParseError(source, html.count("\n") + 1, "a complete page ending in </html>")
-    soup = BeautifulSoup(html, "html.parser")
+    soup = html_soup(html, source)
     name = view_page_name(soup, source)
     labels = view_page_labels(soup, source)
     files = view_page_files(html, name, source)

@@ -25,6 +25,7 @@ import html as html_entities
 import math
 import re
 import warnings
+import zlib
 from typing import NamedTuple
 
 from .names import AlertName
@@ -142,7 +143,8 @@ def calendar_day_to_jd(text, source=None, line=None):
 
     Rounded to the decimals of the day, so `2016-Nov-6.70` is 2457699.2, not 2457699.2000000002.
     """
-    match = re.fullmatch(r"(\d{4})-([A-Za-z]{3}|\d{1,2})-(\d{1,2})(\.\d*)?", text.strip())
+    # A point must be followed by the day's decimals: `2017-Jan-28.` is a value cut short, not day 28.0.
+    match = re.fullmatch(r"(\d{4})-([A-Za-z]{3}|\d{1,2})-(\d{1,2})(\.\d+)?", text.strip())
     try:
         if not match:
             raise ValueError
@@ -335,9 +337,15 @@ class Photometry(NamedTuple):
     dropped_bad_error: int  # flux error <= 0, or a flux or error that is not a finite number
 
 
-def maybe_gunzip(data: bytes) -> bytes:
+def maybe_gunzip(data: bytes, source="phot.dat") -> bytes:
     """The archive photometry is gzipped; anything without the gzip magic bytes (1f 8b) is returned as is."""
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as error:
+        # A download cut short, or bytes garbled on the way, leave a gzip stream that does not decompress.
+        raise ParseError(source, None, "a whole gzip stream", str(error)) from None
 
 
 def pre_text(text, source):
@@ -368,7 +376,7 @@ def parse_photometry(data, source="phot.dat"):
     published: see `jd_to_hjd_minus_2450000` and `flux_to_magnitudes_array`.
     """
     if isinstance(data, bytes):
-        data = maybe_gunzip(data).decode("latin-1")
+        data = maybe_gunzip(data, source).decode("latin-1")
     body, first_line = pre_text(data, source)
     rows, bad_jd, bad_error, columns = [], 0, 0, None
     for line_number, line in enumerate(body.splitlines(), start=first_line):

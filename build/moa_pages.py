@@ -9,11 +9,11 @@ import datetime
 import re
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import NavigableString, Tag
 
 from .moa import (INTERNAL_ID, NAME, calendar_day_to_jd, calibrated, full_jd, jd_to_hjd_minus_2450000,
                   optional_number, parse_name, position, set_t0_from_jd)
-from .parsing import ParseError, hjd_minus_2450000, number
+from .parsing import ParseError, hjd_minus_2450000, html_soup, number
 
 # Reading the pages -----------------------------------------------------------------------------------------
 # MOA's PHP pages leave cells and rows unclosed (`<tr><td>t<sub>E</sub><td>=<td align=right>12.86`): html.parser
@@ -44,10 +44,10 @@ class Page(NamedTuple):
     title: str
 
 
-def read_page(page_html):
+def read_page(page_html, source):
     """The tables (rows of cells, with their links and lines), text, links and title of an HTML page."""
     page_html = UNTERMINATED_CHARREF.sub(r"\1;", ESCAPED_CELL_TAG.sub(r"<\1>", page_html))
-    soup = BeautifulSoup(page_html, "html.parser")
+    soup = html_soup(page_html, source)
     tables = []
     stack = [(soup, (), None, None)]    # an element, the ids of its divs, its table and its row
     while stack:
@@ -114,7 +114,7 @@ def first_header_found(page):
 # alert.php (2016-2024) -------------------------------------------------------------------------------------
 
 ALERT_PHP_HEADERS = ["ID", "RA (J2000.0)", "Dec (J2000.0)", "t0", "tE(days)", "Amax", "Ibase", "Assessment"]
-UPDATED = re.compile(r"This page last updated:\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\s*UT")
+UPDATED = re.compile(r"This page last updated:\s*([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})\s*UT")
 
 
 def parse_alert_page(page_html, source="alert.php"):
@@ -125,7 +125,7 @@ def parse_alert_page(page_html, source="alert.php"):
     calendar date, `t0_date`) and as JD (`t0_jd`), tE, Amax, Ibase and the assessment. Up to 2017 at least,
     robonet found index.dat's coordinates wrong for some events where this table's were right.
     """
-    page = read_page(page_html)
+    page = read_page(page_html, source)
     table, header_row = find_table(page, ALERT_PHP_HEADERS)
     if table is None:
         raise ParseError(source, None, "a table headed " + ", ".join(ALERT_PHP_HEADERS), first_header_found(page))
@@ -152,7 +152,13 @@ def parse_alert_page(page_html, source="alert.php"):
     match = UPDATED.search(page.text)
     updated = None
     if match:
-        updated = datetime.datetime.fromisoformat(match.group(1)).replace(tzinfo=datetime.timezone.utc)
+        try:
+            updated = datetime.datetime.fromisoformat(match.group(1)).replace(tzinfo=datetime.timezone.utc)
+        except ValueError:
+            # The footer has the layout of a time but not a real one (month 13, hour 24): a garbled page.
+            at = page_html.find(match.group(1))
+            raise ParseError(source, page_html.count("\n", 0, at) + 1 if at >= 0 else None,
+                             "a real UT time after `This page last updated:`", match.group(1)) from None
     return {"updated": updated, "assessments": {r["name"]: r["assessment"] for r in rows}, "rows": rows}
 
 
@@ -214,7 +220,7 @@ def parse_display_page(page_html, source="display.php"):
     t0 is HJD - 2450000: `HJD 2457782.05` is taken as HJD; a bare full JD or a UT calendar date gets the
     heliocentric correction. zp, f_ref are None when the page has no calibration line.
     """
-    page = read_page(page_html)
+    page = read_page(page_html, source)
     fit = fit_rows(page)
     if "t0" not in fit or "tE" not in fit:
         raise ParseError(source, None, DISPLAY_LAYOUTS, f"fit rows {sorted(fit)}")
@@ -309,7 +315,7 @@ def parse_moaprime_index(page_html, source="moaprime index", season=None):
     calendar date to 0.01 d; it becomes JD (`t0_jd`) and HJD - 2450000 (`t0`, 5 decimals, finer than the
     published precision). Amax is kept however large (53607187.71 occurs); I0 is the baseline, Ibase.
     """
-    page = read_page(page_html)
+    page = read_page(page_html, source)
     table, header_row = find_table(page, PRIME_INDEX_HEADERS)
     if table is None:
         raise ParseError(source, None, "a table headed " + PRIME_INDEX_HEADERS_AS_SERVED, first_header_found(page))

@@ -33,6 +33,9 @@ PHOT_COLUMNS = ("hjd", "mag", "mag_err", "seeing", "sky")
 PARAMETERS = {"Tmax": "t0", "tau": "tE", "umin": "u0", "Amax": "Amax", "Dmag": "Dmag",
               "fbl": "fbl", "I_bl": "Ibase", "I0": "Isrc"}
 AMAX_UNDEFINED = (99999.0, 99999.999)   # written when umin is 0
+# Dmag is the peak brightening in magnitudes: 22.52 at most in 2016, 12.50 with Amax 99999. Hundreds of
+# magnitudes is a garbled column, and no Amax can be checked against it.
+DMAG_LIMIT = 100.0
 ERROR_UNDEFINED = 999.999
 
 EVENT_DIRECTORY = re.compile(r"^(blg|gd|dg)-(\d{4})$")
@@ -108,6 +111,8 @@ def model_columns(values, errors, source, line_of):
         row[column + "_err"] = error if error and error < ERROR_UNDEFINED else None
     if row["t0"] is not None:
         row["t0"] = hjd_minus_2450000(values["Tmax"], source, line_of["Tmax"])
+    if row["Dmag"] is not None and not row["Dmag"] < DMAG_LIMIT:
+        raise ParseError(source, line_of["Dmag"], f"a Dmag below {DMAG_LIMIT:g} magnitudes", values["Dmag"])
     if row["Amax"] in AMAX_UNDEFINED:
         # umin = 0: OGLE writes Amax 99999 and the Dmag that follows from it (12.50). Neither is a measurement.
         row.update(Amax=None, Amax_err=None, Dmag=None, Dmag_err=None)
@@ -235,4 +240,8 @@ def parse_last_changed(text, source="last.changed"):
         day = datetime.datetime.strptime(match.group(1), "%Y%m%d").replace(tzinfo=datetime.timezone.utc)
     except ValueError:
         raise ParseError(source, 1, "a real date yyyymmdd", token) from None
-    return day + datetime.timedelta(days=float(match.group(2) or 0))
+    try:
+        return day + datetime.timedelta(days=float(match.group(2) or 0))
+    except OverflowError:
+        # `99991231.99999999999999999`: the fraction rounds up to a whole day, past the last day a datetime has.
+        raise ParseError(source, 1, "a timestamp before the year 10000", token) from None

@@ -1,4 +1,4 @@
-"""Shared pieces of every survey parser: the error type, numbers, times and sexagesimal angles.
+"""Shared pieces of every survey parser: the error type, numbers, times, sexagesimal angles and HTML pages.
 
 All parsers are pure functions from text to records. When the text is not what we expect they raise
 ParseError, naming the file, the line and what was expected, so that the build can report and skip
@@ -6,6 +6,9 @@ that one file.
 """
 
 import math
+
+from bs4 import BeautifulSoup
+from bs4.exceptions import ParserRejectedMarkup
 
 # Every time column in the database is HJD - 2450000.
 HJD_OFFSET = 2450000
@@ -45,6 +48,19 @@ def number(token, source, line, what):
 
 def finite_or_none(value):
     return value if math.isfinite(value) else None
+
+
+def html_soup(html, source):
+    """The page as a BeautifulSoup tree (html.parser).
+
+    html.parser gives up on a few malformed declarations, such as a `<![` that opens no marked section (a page
+    cut or garbled in transfer): that page is a ParseError, not bs4's ParserRejectedMarkup.
+    """
+    try:
+        return BeautifulSoup(html, "html.parser")
+    except ParserRejectedMarkup as error:
+        complaint = str(error).rsplit("Original exception(s) from parser:", 1)[-1].strip()
+        raise ParseError(source, None, "HTML that Python's html.parser can read", complaint) from None
 
 
 def require_complete_last_line(text, source):

@@ -320,7 +320,11 @@ def test_calendar_day_to_jd(text, jd):
     assert moa.calendar_day_to_jd(text) == jd
 
 
-@pytest.mark.parametrize("text", ["2017-Foo-28.55", "2017-02-30.1", "28-Jan-2017", "2017-Jan", ""])
+@pytest.mark.parametrize("text", [
+    "2017-Foo-28.55", "2017-02-30.1", "28-Jan-2017", "2017-Jan", "",
+    # Found by tests/test_fuzz.py: a point without decimals reached float(".") and raised ValueError.
+    "2017-Jan-28.",
+])
 def test_calendar_day_to_jd_rejects_other_text(text):
     with pytest.raises(ParseError):
         moa.calendar_day_to_jd(text, "alert.php", 21)
@@ -628,6 +632,18 @@ def test_photometry_from_gzip_bytes_reads_the_same():
     assert photometry(data) == photometry()
 
 
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda data: data[:2], id="gzip-magic-only"),
+    pytest.param(lambda data: data[:len(data) // 2], id="cut-short"),
+    pytest.param(lambda data: data[:-8] + bytes(8), id="crc-and-length-wrong"),
+    pytest.param(lambda data: data[:10] + bytes([data[10] ^ 0xFF]) + data[11:], id="deflate-stream-garbled"),
+])
+def test_broken_gzip_photometry_raises_parse_error(damage):
+    # Found by tests/test_fuzz.py: EOFError, gzip.BadGzipFile and zlib.error escaped from gzip.decompress.
+    data = damage(gzip.compress(fixture("fetchtxt.phot-gb2-R-2-19629.html").encode("ascii"), mtime=0))
+    assert_parse_error(moa.parse_photometry, data, "fetchtxt.php", None)
+
+
 def test_maybe_gunzip():
     assert (moa.maybe_gunzip(gzip.compress(b"# RUN\n")), moa.maybe_gunzip(b"# RUN\n")) == (b"# RUN\n", b"# RUN\n")
 
@@ -752,6 +768,9 @@ MOAPRIME_MALFORMED = [
     pytest.param(lambda t: t.replace(">2025-04-01T21:48:16.8253<", ">yesterday<"), "row-104", id="bad-alert-date"),
     pytest.param(lambda t: t.replace(">MOA-2025-BLG-0104<", ">2025-BLG-0104<"), "row-104", id="short-name"),
     pytest.param(lambda t: t.replace(">MOA-2025-BLG-0104<", ">MOA-2024-BLG-0104<"), "row-104", id="other-season"),
+    # Found by tests/test_fuzz.py: html.parser gives up on a `<![` that opens no marked section (bs4's
+    # ParserRejectedMarkup escaped); it does not say where.
+    pytest.param(lambda t: "<![" + t, None, id="markup-html-parser-rejects"),
 ]
 
 
@@ -777,7 +796,16 @@ ALERT_PHP_MALFORMED = [
     pytest.param(lambda t: t.replace(">-27:11:00.19<", ">-27:11<"), 24, id="dec-two-parts"),
     pytest.param(lambda t: t.replace(">2017-BLG-004<", ">2017-BLG-4<"), 24, id="bad-name"),
     pytest.param(lambda t: "", None, id="empty"),
+    # Found by tests/test_fuzz.py: the footer time went to datetime.fromisoformat unchecked (ValueError).
+    pytest.param(lambda t: t.replace("updated: 2017-04-19T", "updated: 2017-13-19T"), 29, id="updated-month-13"),
+    # Found by tests/test_fuzz.py: bs4's ParserRejectedMarkup escaped.
+    pytest.param(lambda t: "<![" + t, None, id="markup-html-parser-rejects"),
 ]
+
+
+def test_alert_php_footer_with_digits_of_another_script_is_not_an_update_time():
+    # Found by tests/test_fuzz.py: `\d` matched the Arabic-Indic `٢` and datetime.fromisoformat raised ValueError.
+    assert alert_page(fixture("alert.php.2017.html").replace("updated: 2017-", "updated: ٢017-"))["updated"] is None
 
 
 @pytest.mark.parametrize("edit, line", ALERT_PHP_MALFORMED)
@@ -810,6 +838,8 @@ def display_edits(path):
         pytest.param(path, lambda t: t.replace("-34:", "-34;"), line_of(page, "Dec:"), id=f"{path}-bad-dec"),
         pytest.param(path, lambda t: t.replace("+17:", "+27:").replace(">17:", ">27:"), line_of(page, "RA:"),
                      id=f"{path}-ra-out-of-range"),
+        # Found by tests/test_fuzz.py: bs4's ParserRejectedMarkup escaped.
+        pytest.param(path, lambda t: "<![" + t, None, id=f"{path}-markup-html-parser-rejects"),
     ]
 
 

@@ -380,6 +380,10 @@ MALFORMED = [
                  id="lenses.par-dec-two-parts"),
     pytest.param("2016/lenses.par", lambda t: edit_line(t, 500, set_field(0, "2016-XYZ-0498")), 500,
                  id="lenses.par-bad-name"),
+    # Found by tests/test_fuzz.py: an Amax without a decimal point is checked against Dmag, and 10 ** (771 / 2.5)
+    # overflowed (OverflowError) instead of naming the garbled Dmag.
+    pytest.param("2016/lenses.par", lambda t: edit_line(t, 530, set_field(10, "771")), 530,
+                 id="lenses.par-dmag-of-hundreds-of-magnitudes"),
     pytest.param("2016/lenses.par", drop_line(1), 1, id="lenses.par-no-header"),
     pytest.param("2016/lenses.par", lambda t: t.split("\n", 2)[2], 1, id="lenses.par-starts-with-an-event"),
     pytest.param("2016/lenses.par", lambda t: "", 1, id="lenses.par-empty"),
@@ -398,6 +402,9 @@ MALFORMED = [
                  id="params.dat-ra-not-a-number"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 6, set_field(1, "-30:16:3Z.1")), 6,
                  id="params.dat-dec-not-a-number"),
+    pytest.param("2025/blg-0013/params.dat",
+                 lambda t: edit_line(edit_line(t, 12, set_field(1, "5")), 13, set_field(1, "99999.000")), 13,
+                 id="params.dat-dmag-of-hundreds-of-magnitudes"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 10, set_field(0, "tE")), 10,
                  id="params.dat-unknown-key"),
     pytest.param("2025/blg-0013/params.dat", lambda t: edit_line(t, 3, set_field(0, "Subfield")), 3,
@@ -449,6 +456,8 @@ def assert_parse_error(parse, text, source, line):
     pytest.param("", id="empty"),
     pytest.param("2016-11-02\n", id="iso-date"),
     pytest.param("20161332.0449\n", id="impossible-date"),
+    # The fraction rounds up to a whole day past 9999-12-31: it was an OverflowError.
+    pytest.param("99991231.99999999999999999\n", id="past-the-year-9999"),
 ])
 def test_malformed_last_changed_raises_parse_error(text):
     assert_parse_error(ogle.parse_last_changed, text, "last.changed", 1)
