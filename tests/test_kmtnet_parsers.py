@@ -17,6 +17,7 @@ from build import kmtnet
 from build.mirror import Mirror
 from build.names import AlertName, parse_full_name
 from build.parsing import ParseError
+from tests.malformed import assert_parse_error, edit_line, insert_field, set_field
 
 # listpage.dat: the recorded head and tail of each year (numbers jump in between), its first and last event
 # (the last is the season's total; 2026 was captured on 2026-09-24) and its classification layout.
@@ -623,21 +624,10 @@ def test_diapl_starts_seasons_before_its_event(kmtnet_file):
 
 # Malformed text: always ParseError, naming the source and the line ---------------------------------------
 
-def edit_line(text, line_number, edit):
-    """`text` with its line `line_number` (1-based) split into fields, edited, and joined again."""
-    lines = text.splitlines(keepends=True)
-    fields = lines[line_number - 1].split()
-    edit(fields)
-    lines[line_number - 1] = " ".join(fields) + "\n"
-    return "".join(lines)
 
 
-def set_field(index, value):
-    return lambda fields: fields.__setitem__(index, value)
 
 
-def insert_field(index, value):
-    return lambda fields: fields.insert(index, value)
 
 
 def drop_field(index):
@@ -795,13 +785,3 @@ def test_malformed_view_page_raises_parse_error(kmtnet_file, path, edit, line):
     source = f"{kmtnet.EVENT_ROOT}/{path}"
     assert_parse_error(kmtnet.parse_view_page, edit(kmtnet_file(path)), source, line)
 
-
-def assert_parse_error(parse, text, source, line):
-    try:
-        parse(text, source=source)
-    except ParseError as error:
-        assert (error.source, error.line) == (source, line)
-        where = f"{source}, line {line}" if line else source
-        assert str(error).startswith(f"{where}: expected ")
-    else:
-        raise AssertionError(f"{parse.__name__} accepted the text")

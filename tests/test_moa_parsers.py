@@ -24,6 +24,7 @@ from build import moa, moa_pages
 from build.mirror import Mirror
 from build.names import AlertName
 from build.parsing import ParseError
+from tests.malformed import assert_parse_error, edit_line, set_field
 
 FIXTURES = Path(__file__).parent / "fixtures" / "moa"
 INDEX_2017 = "https://www.massey.ac.nz/~iabond/moa/alert2017/index.dat"
@@ -696,32 +697,14 @@ def test_moa2ogle_extra_columns_are_ignored():
 
 # Malformed text: always ParseError, naming the source and the line ---------------------------------------
 
-def edit_line(text, line_number, edit):
-    """`text` with its line `line_number` (1-based) split into fields, edited, and joined again."""
-    lines = text.splitlines(keepends=True)
-    fields = lines[line_number - 1].split()
-    edit(fields)
-    lines[line_number - 1] = " ".join(fields) + "\n"
-    return "".join(lines)
 
 
-def set_field(index, value):
-    return lambda fields: fields.__setitem__(index, value)
 
 
 def line_of(text, needle):
     return text[:text.index(needle)].count("\n") + 1
 
 
-def assert_parse_error(parse, text, source, line, **kwargs):
-    try:
-        parse(text, source=source, **kwargs)
-    except ParseError as error:
-        assert (error.source, error.line) == (source, line), str(error)
-        where = f"{source}, line {line}" if line else source
-        assert str(error).startswith(f"{where}: expected ")
-        return error
-    raise AssertionError(f"{parse.__name__} accepted the text")
 
 
 INDEX_DAT_MALFORMED = [

@@ -15,6 +15,7 @@ import pytest
 from build import ogle
 from build.names import AlertName, parse_full_name
 from build.parsing import ParseError, sexagesimal_to_degrees
+from tests.malformed import assert_parse_error, edit_line, set_field
 
 LENSES_PAR_EVENTS = {2015: 8, 2016: 1927, 2025: 8}
 PARAMS_DAT = ["2025/blg-0001", "2025/blg-0006", "2025/blg-0013", "2025/blg-0070"]
@@ -344,17 +345,8 @@ def test_last_changed_is_utc_date_plus_day_fraction(shared_mirror):
 
 # Malformed text: always ParseError, naming the source and the line ---------------------------------------
 
-def edit_line(text, line_number, edit):
-    """`text` with its line `line_number` (1-based) split into fields, edited, and joined again."""
-    lines = text.splitlines(keepends=True)
-    fields = lines[line_number - 1].split()
-    edit(fields)
-    lines[line_number - 1] = " ".join(fields) + "\n"
-    return "".join(lines)
 
 
-def set_field(index, value):
-    return lambda fields: fields.__setitem__(index, value)
 
 
 def drop_line(line_number):
@@ -441,14 +433,6 @@ def test_malformed_text_raises_parse_error_naming_source_and_line(ogle_file, pat
     assert_parse_error(parse, edit(ogle_file(path)), source, line)
 
 
-def assert_parse_error(parse, text, source, line):
-    try:
-        parse(text, source=source)
-    except ParseError as error:
-        assert (error.source, error.line) == (source, line)
-        assert str(error).startswith(f"{source}, line {line}: expected ")
-    else:
-        raise AssertionError(f"{parse.__name__} accepted the text")
 
 
 @pytest.mark.parametrize("text", [
