@@ -95,3 +95,17 @@ def portal_for():
                          settings={"suggest_facets": False})
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """A synthetic demo database of all three surveys (its seasons placed relative to today), built once."""
+    from build import kmtnet_build, moa_build, ogle_build
+    from build.demo import demo_seasons, write_demo_mirror
+    from build.load import build
+
+    folder = tmp_path_factory.mktemp("demo")
+    mirror = write_demo_mirror(folder / "mirror", events_per_season=10)
+    seasons = demo_seasons()
+    build(mirror, folder / "microlensing.db", [(ogle_build, seasons), (moa_build, seasons), (kmtnet_build, seasons)])
+    return folder / "microlensing.db"

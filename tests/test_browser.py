@@ -12,9 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from build import kmtnet_build, moa_build, ogle_build
-from build.demo import demo_seasons, write_demo_mirror
-from build.load import build
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -64,13 +61,9 @@ def serving(db_path):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The portal over a small demo database."""
-    folder = tmp_path_factory.mktemp("browser")
-    mirror = write_demo_mirror(folder / "mirror", events_per_season=8)
-    seasons = demo_seasons()
-    build(mirror, folder / "microlensing.db", [(ogle_build, seasons), (moa_build, seasons), (kmtnet_build, seasons)])
-    yield from serving(folder / "microlensing.db")
+def server(demo_database):
+    """The portal over the demo database."""
+    yield from serving(demo_database)
 
 
 def open_page(browser, url):

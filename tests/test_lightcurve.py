@@ -9,9 +9,6 @@ import sqlite3
 
 import pytest
 
-from build import ogle_build, kmtnet_build, moa_build
-from build.demo import demo_seasons, write_demo_mirror
-from build.load import build
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -27,12 +24,8 @@ lightcurve_data = plugin("lightcurve_data")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    mirror = write_demo_mirror(folder / "mirror", events_per_season=10)
-    seasons = demo_seasons()
-    build(mirror, folder / "microlensing.db", [(ogle_build, seasons), (moa_build, seasons), (kmtnet_build, seasons)])
-    return folder / "microlensing.db"
+def demo_db(demo_database):
+    return demo_database
 
 
 @pytest.fixture(scope="module")

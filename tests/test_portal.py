@@ -5,19 +5,13 @@ import pathlib
 import pytest
 import yaml
 
-from build import ogle_build
-from build.demo import demo_seasons, write_demo_mirror
-from build.load import build
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    mirror = write_demo_mirror(folder / "mirror", events_per_season=12)
-    build(mirror, folder / "microlensing.db", [(ogle_build, demo_seasons())])
-    return folder / "microlensing.db"
+def demo_db(demo_database):
+    return demo_database
 
 
 @pytest.fixture(scope="module")

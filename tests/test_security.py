@@ -6,9 +6,6 @@ import re
 
 import pytest
 
-from build import kmtnet_build, moa_build, ogle_build
-from build.demo import demo_seasons, write_demo_mirror
-from build.load import build
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 HOSTILE = ["'", '"', "'; drop table alerts; --", "]", "[", "/* comment", "-- comment", "1; delete from alerts",
@@ -16,12 +13,8 @@ HOSTILE = ["'", '"', "'; drop table alerts; --", "]", "[", "/* comment", "-- com
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("security")
-    mirror = write_demo_mirror(folder / "mirror", events_per_season=6)
-    seasons = demo_seasons()
-    build(mirror, folder / "microlensing.db", [(ogle_build, seasons), (moa_build, seasons), (kmtnet_build, seasons)])
-    return folder / "microlensing.db"
+def demo(demo_database):
+    return demo_database
 
 
 @pytest.fixture(scope="module")
