@@ -10,6 +10,7 @@ dropped by more than 10%; --force to accept).
 """
 
 import argparse
+import concurrent.futures
 import datetime
 import sys
 from pathlib import Path
@@ -222,9 +223,13 @@ def run(arguments, mirror, mode, today, transport, report, run_history, run_id, 
                           backoff=arguments.retry_wait,
                           **({"ftp_open": ftp_open} if ftp_open else {}))
         try:
-            for survey_build, seasons in fetch_plan:
-                fetch(fetcher, survey_build, seasons, arguments.events, report, progress, arguments.bands, today,
-                      arguments.refresh_old_days, update=mode == "update", loaded_at=loaded_at)
+            # The surveys live on different hosts: fetch them side by side (each host keeps its own limits).
+            with concurrent.futures.ThreadPoolExecutor(max(len(fetch_plan), 1)) as pool:
+                for done in [pool.submit(fetch, fetcher, survey_build, seasons, arguments.events, report, progress,
+                                         arguments.bands, today, arguments.refresh_old_days, update=mode == "update",
+                                         loaded_at=loaded_at)
+                             for survey_build, seasons in fetch_plan]:
+                    done.result()
         finally:
             fetcher.close()
     if mode == "update":

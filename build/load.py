@@ -10,6 +10,7 @@ import datetime
 import os
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 from . import crossmatch, schema
@@ -28,9 +29,11 @@ class Report:
         self.counts = collections.defaultdict(collections.Counter)
         self.problems = []
         self.notes = []
+        self.lock = threading.Lock()
 
     def count(self, survey, season, what, n=1):
-        self.counts[(survey, season)][what] += n
+        with self.lock:  # the surveys are fetched side by side
+            self.counts[(survey, season)][what] += n
 
     def problem(self, kind, survey, season, url, detail, alert_name=None, line=None):
         self.problems.append({"survey": survey, "season": season, "alert_name": alert_name, "kind": kind,

@@ -95,13 +95,12 @@ async def lightcurve(database, where, parameter):
         f"(select event_id from alerts where {where}) or {where} order by alert_id", [parameter, parameter])).rows]
     if not alerts:
         raise NotFound("No such alert or event")
-    ids = [a["alert_id"] for a in alerts]
+    names = {a["alert_id"]: a["alert_name"] for a in alerts}
     rows = (await database.execute(
-        "select a.alert_name, p.telescope, p.band, p.hjd, p.mag, p.mag_err from photometry p "
-        "join alerts a on a.alert_id = p.alert_id "
-        f"where p.alert_id in ({', '.join('?' * len(ids))}) and p.mag is not null "
-        "order by p.alert_id, p.telescope, p.band, p.hjd", ids)).rows
-    series = series_from_rows(rows)
+        "select alert_id, telescope, band, hjd, mag, mag_err from photometry "
+        f"where alert_id in ({', '.join('?' * len(names))}) and mag is not null "
+        "order by alert_id, telescope, band, hjd", list(names))).rows
+    series = series_from_rows((names[alert_id], *rest) for alert_id, *rest in rows)
     total = sum(len(s["hjd"]) for s in series)
     binned = bin_baseline(series, alerts) if total > BIN_ABOVE else 0
     peaks = [a for a in alerts if a["t0"] is not None and a["tE"]]
