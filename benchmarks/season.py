@@ -1,0 +1,222 @@
+"""A full SYNTHETIC season in the surveys' real file formats, laid out as a mirror (`<host>/<url path>`),
+for the replay server to serve to the real build.
+
+- OGLE: lenses.par, and per event params.dat and phot.dat. phot.dat lengths follow the 2025 files
+  (min 57, median ~800, p90 ~4,500, max ~4,600 points): most events a few hundred to a few thousand
+  points, a fifth in the high-cadence fields at 4,300-4,600.
+- KMTNet: listpage.dat, and per event view.php and pysis/pysis.tar.gz (the build asks for the bundle
+  when an event has three files or more, which every event here has). Each event has 5-12 pySIS files
+  (sites A, C, S x one or two fields x I and sometimes V), I files of 1,000-2,700 points, V files a
+  tenth of that. To save time and disk the bundles come from a pool of a few dozen, hard-linked into
+  each event's folder; the build still downloads and parses each event's copy.
+
+The numbers and the text layouts come from build.demo_ogle and build.demo_kmtnet (the demo mirror's
+writers), so the files parse as the real ones do. Nothing here is real data.
+"""
+
+import datetime
+import gzip
+import io
+import os
+import tarfile
+from pathlib import Path
+
+import numpy
+
+from build import demo_kmtnet, demo_ogle, kmtnet, ogle
+from build.mirror import Mirror
+from build.names import AlertName
+from build.synthetic import datetime_to_hjd, draw_event, pspl_magnitude
+
+SEASON = 2025
+TODAY = datetime.date(2025, 10, 15)  # in the season, so that an update treats it as the current one
+SITES = "ACS"
+
+
+def ogle_length(rng):
+    """Points in one phot.dat: 2025's shape (median ~800, p90 ~4,500, max ~4,600)."""
+    if rng.random() < 0.22:
+        return int(rng.integers(4300, 4600))
+    return int(min(max(rng.lognormal(numpy.log(600), 0.7), 57), 4600))
+
+
+def phot_dat(event, n, rng, last_hjd):
+    """OGLE phot.dat text: n epochs over the OGLE-IV baseline, denser near the peak, 5 columns."""
+    start = datetime_to_hjd(datetime.datetime(2016, 2, 1))
+    near = min(n // 5, 200)
+    times = numpy.concatenate([rng.uniform(start, last_hjd, n - near),
+                               rng.uniform(event["t0"] - 2 * event["tE"], event["t0"] + 2 * event["tE"], near)])
+    times = numpy.unique(numpy.round(numpy.clip(times, start, last_hjd), 5))
+    true = pspl_magnitude(times, event["t0"], event["tE"], event["u0"], event["fbl"], event["Ibase"])
+    errors = numpy.clip(0.004 + 0.03 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.8)
+    observed = true + rng.normal(0, errors)
+    seeing = rng.uniform(2.2, 6.8, len(times))
+    sky = numpy.round(rng.uniform(50, 1500, len(times)))
+    return "".join(f"{t:.5f} {m:.3f} {e:.3f} {s:.2f} {k:.1f}\n"
+                   for t, m, e, s, k in zip(times.tolist(), observed.tolist(), errors.tolist(), seeing.tolist(),
+                                            sky.tolist())).encode()
+
+
+def pysis_text(rng, n, band, t0, tE):
+    """One site's season of pySIS photometry (full HJD, as KMTNet writes it from 2025)."""
+    times = numpy.sort(rng.uniform(t0 - 120, t0 + 120, n))
+    times = numpy.unique(numpy.round(times, 5))
+    true = pspl_magnitude(times, t0, tE, rng.uniform(0.05, 1.0), 1.0, rng.uniform(17, 20))
+    errors = numpy.clip(0.004 + 0.02 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.5)
+    observed = true + rng.normal(0, errors)
+    flux = 10 ** (0.4 * (28 - observed))
+    delta_flux = flux - numpy.median(flux)
+    flux_err = flux * errors / 1.0857
+    fwhm = numpy.where(rng.random(len(times)) < 0.01, -1.0, rng.uniform(2.5, 6, len(times)))
+    sky = rng.integers(500, 3000, len(times))
+    secz = rng.uniform(1.0, 2.0, len(times))
+    if band == "I":
+        header = demo_kmtnet.PYSIS_HEADER
+        rows = (f"{t:.5f} {d:12.4f} {fe:10.4f} {m:10.4f} {e:9.4f} {w:7.2f} {k:5d} {z:5.2f}\n"
+                for t, d, fe, m, e, w, k, z in zip(times.tolist(), delta_flux.tolist(), flux_err.tolist(),
+                                                   observed.tolist(), errors.tolist(), fwhm.tolist(), sky.tolist(),
+                                                   secz.tolist()))
+    else:  # V files have no magnitudes (6 columns)
+        header = "# HJD  \\Delta_flux flux_err  fwhm  sky  secz\n"
+        rows = (f"{t:.5f} {d:12.4f} {fe:10.4f} {w:7.2f} {k:5d} {z:5.2f}\n"
+                for t, d, fe, w, k, z in zip(times.tolist(), delta_flux.tolist(), flux_err.tolist(), fwhm.tolist(),
+                                             sky.tolist(), secz.tolist()))
+    return header + "".join(rows)
+
+
+def make_pool(folder, size, rng, points=(1000, 2700)):
+    """`size` pysis.tar.gz bundles: [(path, [file names], I-band points)]. Layouts as the real 2016-2025
+    events: one field (3 I files and 2-3 V: 5-6 files) or two overlapping fields (6 I, 0-6 V: 6-12).
+    Each layout comes twice, with different points, so that a changed event can get new bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pool = []
+    t0 = datetime_to_hjd(datetime.datetime(SEASON, 6, 15))
+    for i in range(max(size // 2, 1)):
+        field = int(rng.integers(1, 43))
+        fields = [field] if i % 3 else [field % 3 + 1, field % 3 + 41]  # 01 and 41 overlap, as 02/42, 03/43
+        v_sites = SITES[:int(rng.integers(2, 4))] if len(fields) == 1 else SITES[:int(rng.integers(0, 4))]
+        names = [f"KMT{site}{f:02d}_I.pysis" for f in fields for site in SITES]
+        names += [f"KMT{site}{f:02d}_V.pysis" for f in fields for site in v_sites]
+        for variant in range(2):
+            files = {name: int(rng.integers(*points)) // (10 if name.endswith("_V.pysis") else 1) for name in names}
+            buffer = io.BytesIO()
+            with tarfile.open(fileobj=buffer, mode="w") as bundle:
+                for name, n in files.items():
+                    data = pysis_text(rng, n, name[-7], t0 + rng.uniform(-60, 60),
+                                      rng.lognormal(numpy.log(25), 0.6)).encode()
+                    info = tarfile.TarInfo(f"pysis/{name}")
+                    info.size, info.mtime = len(data), 1750000000
+                    bundle.addfile(info, io.BytesIO(data))
+            path = folder / f"pool-{i:03d}-{variant}.tar.gz"
+            path.write_bytes(gzip.compress(buffer.getvalue(), compresslevel=6, mtime=0))
+            pool.append((path, names, sum(n for name, n in files.items() if name.endswith("_I.pysis"))))
+    return pool
+
+
+def link(source, target):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    os.link(source, target)
+
+
+class Season:
+    """The generated season: the mirror the replay server serves, and what it holds."""
+
+    def __init__(self, root, ogle_events=2000, kmt_events=3000, pool_size=40, seed=7, kmt_points=(1000, 2700)):
+        self.root, self.mirror = Path(root), Mirror(root)
+        self.rng = numpy.random.default_rng(seed)
+        self.today_hjd = datetime_to_hjd(datetime.datetime(TODAY.year, TODAY.month, TODAY.day))
+        self.pool = make_pool(self.root.parent / "pool", pool_size, self.rng, kmt_points)
+        events = sorted((draw_event(self.rng, SEASON, self.today_hjd) for _ in range(max(ogle_events, kmt_events))),
+                        key=lambda e: e["t0"])
+        # Each survey alerts some of the physical events; about half of KMTNet's were OGLE's too.
+        self.ogle = [(AlertName("OGLE", SEASON, "BLG", n), e) for n, e in enumerate(events[:ogle_events], 1)]
+        kmt_events_list = events[len(events) - kmt_events:]
+        self.kmt = [(AlertName("KMT", SEASON, "BLG", n), e) for n, e in enumerate(kmt_events_list, 1)]
+        for name, event in self.ogle + self.kmt:
+            event.setdefault("names", {})[name.survey] = name
+        self.ogle_lines, self.ogle_fits, self.kmt_values, self.kmt_bundle = {}, {}, {}, {}
+        self.ogle_points, self.kmt_points = 0, 0
+        self.write_ogle()
+        self.write_kmt()
+        self.write_last_changed("20251015.0100")
+
+    # OGLE ------------------------------------------------------------------------------------------------
+    def write_ogle(self):
+        for name, event in self.ogle:
+            values, errors = demo_ogle.fitted(event, self.rng)
+            self.ogle_fits[name] = (values, errors)
+            self.ogle_lines[name] = demo_ogle.lenses_par_line(name, event, values)
+            n = ogle_length(self.rng)
+            body = phot_dat(event, n, self.rng, self.today_hjd)
+            self.ogle_points += body.count(b"\n")
+            self.mirror.write(ogle.params_url(name), demo_ogle.params_dat(name, event, values, errors).encode())
+            self.mirror.write(ogle.phot_url(name), body)
+        self.write_lenses_par()
+
+    def write_lenses_par(self):
+        header = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
+                  "  Dmag   fbl  I_bl    I0\n\n")
+        self.mirror.write(ogle.lenses_par_url(SEASON),
+                          (header + "".join(self.ogle_lines[n] + "\n" for n, _ in self.ogle)).encode())
+
+    def write_last_changed(self, stamp):
+        self.mirror.write(ogle.LAST_CHANGED_URL, f"{stamp}\n".encode())
+
+    # KMTNet ----------------------------------------------------------------------------------------------
+    def write_kmt(self):
+        for name, event in self.kmt:
+            field = f"BLG{self.rng.integers(1, 43):02d}K{self.rng.integers(1, 9):02d}{self.rng.integers(1, 9):02d}"
+            self.kmt_values[name] = demo_kmtnet.published_values(name, event, self.rng, field)
+            self.set_bundle(name, int(self.rng.integers(len(self.pool))))
+        self.write_listpage()
+
+    def set_bundle(self, name, index):
+        path, files, points = self.pool[index]
+        self.kmt_bundle[name] = index
+        link(path, self.mirror.path(kmtnet.pysis_tarball_url(name)))
+        self.mirror.write(kmtnet.view_url(name), demo_kmtnet.view_page(name, self.kmt_values[name], files).encode())
+
+    def write_listpage(self):
+        self.mirror.write(kmtnet.listpage_url(SEASON), "".join(
+            demo_kmtnet.listpage_line(name, self.kmt_values[name]) + "\n" for name, _ in self.kmt).encode())
+
+    @property
+    def kmt_i_points(self):
+        return sum(self.pool[i][2] for i in self.kmt_bundle.values())
+
+    def urls(self):
+        """Every URL a full build of the season asks for, by host."""
+        return ([ogle.lenses_par_url(SEASON)] + [u for n, _ in self.ogle for u in (ogle.params_url(n), ogle.phot_url(n))]
+                + [kmtnet.listpage_url(SEASON)] + [kmtnet.view_url(n) for n, _ in self.kmt]
+                + [kmtnet.pysis_tarball_url(n) for n, _ in self.kmt])
+
+    # The nightly changes -----------------------------------------------------------------------------------
+    def change(self, share=0.10):
+        """Refit a share of each survey's events, as a night of new data does: the line in the season list,
+        the event's own files (OGLE: params.dat and phot.dat with new points; KMTNet: view.php and a new
+        pySIS bundle). OGLE's last.changed moves. Returns the names changed."""
+        changed = []
+        for name, event in [self.ogle[i] for i in sorted(self.rng.choice(len(self.ogle), round(share * len(self.ogle)),
+                                                                         replace=False))]:
+            values, errors = self.ogle_fits[name]
+            values = {**values, "tau": values["tau"] * 1.02}
+            self.ogle_fits[name] = (values, errors)
+            self.ogle_lines[name] = demo_ogle.lenses_par_line(name, event, values)
+            self.mirror.write(ogle.params_url(name), demo_ogle.params_dat(name, event, values, errors).encode())
+            old = self.mirror.read_bytes(ogle.phot_url(name))
+            last = float(old.rstrip().rsplit(b"\n", 1)[-1].split()[0])
+            new = "".join(f"{last + 0.3 * k:.5f} 19.000 0.050 4.00 500.0\n" for k in range(1, 4))
+            self.mirror.write(ogle.phot_url(name), old + new.encode())
+            changed.append(name)
+        self.write_lenses_par()
+        for name, event in [self.kmt[i] for i in sorted(self.rng.choice(len(self.kmt), round(share * len(self.kmt)),
+                                                                        replace=False))]:
+            values = self.kmt_values[name]
+            values["t_E"] = f"{float(values['t_E']) * 1.02:.2f}"
+            index = self.kmt_bundle[name]
+            self.set_bundle(name, index + 1 if index % 2 == 0 else index - 1)  # the layout's other variant
+            changed.append(name)
+        self.write_listpage()
+        self.write_last_changed("20251016.0100")
+        return changed
