@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := microlensing.db
 MIRROR := data/mirror
 DEMO_MIRROR := data/demo-mirror
-SURVEYS ?= ogle
+SURVEYS ?= ogle moa kmtnet
 YEARS ?=
 PORT ?= 8001
 
