@@ -28,7 +28,11 @@ import sqlite3
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from build import kmtnet, ogle
 
 from . import ingest, load, scrape, serving
 
@@ -103,7 +107,7 @@ def main(argv=None):
             results[name] = run()
         except Exception as error:  # a benchmark that breaks says so in the results instead of losing the run
             failures[name] = f"{type(error).__name__}: {error}"
-            log(f"{name} failed: {failures[name]}")
+            log(f"{name} failed: {failures[name]}\n{traceback.format_exc()}")
         durations[name] = time.perf_counter() - start
 
     try:
@@ -258,14 +262,36 @@ def render(results, a, durations, total, load_before, load_after, failures=None)
     return "\n".join(lines + [""] + notes + [""])
 
 
+HOSTS = {"OGLE": urlsplit(ogle.DATA_ROOT).hostname, "KMT": urlsplit(kmtnet.EVENT_ROOT).hostname}
+
+
 def scrape_notes(s):
     full, update = s["full"], s["update"]
-    per_survey = ", ".join(f"{k} {v:,.1f} s" for k, v in full["surveys"].items())
-    batches = "; ".join(f"{n:,} URLs in {t:,.1f} s ({n / t:,.1f}/s)" for n, t in full["batches"] if n > 1)
-    in_turn = s["bound_surveys_in_turn"]
+    rate = s["rate"]
+    surveys = []
+    for survey, seconds in full["surveys"].items():
+        host = HOSTS.get(survey, survey)
+        n = s["full_requests"].get(host, 0)
+        busy = sum(e - b for h, _, b, e in full["batches"] if h == host)
+        surveys.append((survey, host, n, seconds, busy))
+    per_survey = "; ".join(f"{survey} ({host}) {n:,} requests in {seconds:,.1f} s, {n / seconds:,.1f}/s, its own bound "
+                           f"{n / rate:,.1f} s ({n / rate / seconds:.2f}); {seconds - busy:,.1f} s of it with no batch "
+                           f"in flight" for survey, host, n, seconds, busy in surveys)
+    batches = "; ".join(f"{host} {n:,} URLs in {e - b:,.1f} s ({n / (e - b):,.1f}/s) from {b:,.1f} s"
+                        for host, n, b, e in full["batches"] if n > 1)
+    slowest = max(surveys, key=lambda x: x[3])
     rows, load_seconds = s["ogle_points"] + s["kmt_i_points"], full["seconds"] - full["fetch_seconds"]
     real_rows = s["ogle_points"] + s["kmt_i_points"] * 1850 / (sum(s["kmt_points"]) / 2)  # 1,000-2,700: mean ~1,850
-    gaps = full["fetch_seconds"] - sum(t for _, t in full["batches"])
+    if full["side_by_side"]:
+        where = (f"the build fetched the surveys side by side, so the fetch lasts as long as the slower survey, "
+                 f"{slowest[0]} ({slowest[3]:,.1f} s against its own bound of {slowest[2] / rate:,.1f} s). What it loses "
+                 f"to the bound is time with no batch in flight ({slowest[3] - slowest[4]:,.1f} s)"
+                 + (": between KMTNet's view.php batch and its pySIS batch the build reads every view.php to name the "
+                    "bundles before asking for any." if slowest[0] == "KMT" else "."))
+    else:
+        where = (f"the build fetched the surveys one after another, so the two hosts never ran in parallel; with the "
+                 f"surveys in turn the bound would be {s['bound_surveys_in_turn']:,.1f} s, and the build reached "
+                 f"{s['bound_surveys_in_turn'] / full['fetch_seconds']:.2f} of that.")
     return [
         "## 1-2. Scrape speed against politeness; the nightly update", "",
         f"- The season: {s['ogle_events']:,} OGLE events (params.dat and phot.dat, {s['ogle_points']:,} points: "
@@ -277,29 +303,24 @@ def scrape_notes(s):
         f"I-band file instead of 1,000-2,700. The number of files and requests is real; the points are cut so that the two "
         f"loads of the season (full build and update, each of the whole mirror) fit the 30-minute run. The full build "
         f"loaded {rows:,} rows in {load_seconds:,.0f} s ({rows / load_seconds:,.0f} rows/s, parsing included); at that "
-        f"rate the season with real KMTNet lengths (~{real_rows / 1e6:,.0f} M rows) would take ~{real_rows / (rows / load_seconds) / 60:,.0f} "
-        f"min per load. `--kmt-points 1000 2700` gives the real lengths.",
+        f"rate the season with real KMTNet lengths (~{real_rows / 1e6:,.0f} M rows) would take "
+        f"~{real_rows / (rows / load_seconds) / 60:,.1f} min per load. `--kmt-points 1000 2700` gives the real lengths.",
         f"- Served from a loopback replay server (127.0.0.1, threaded, its own process, {s['latency'] * 1000:.0f} ms per "
         f"request, ETag/Last-Modified and 304, enforcing nothing). The build ran as `python -m build --years 2025 --surveys "
-        f"ogle kmtnet --rate {s['rate']:g} --per-host {s['per_host']}` with httpx forwarding everything to it. The rate cap "
-        f"is {s['rate']:g} request starts a second per host (the default is 4) so that the season fits the run; --per-host "
-        f"{s['per_host']} so that the cap, not latency x concurrency ({s['per_host']} / {s['latency']:g} s = "
-        f"{s['per_host'] / s['latency']:.0f}/s), is the limit.",
-        f"- Fetch time per survey: {per_survey}. Batches: {batches}. Time between batches (the build reading "
-        f"view.php pages to find the pySIS bundles): {gaps:,.1f} s.",
-        f"- **Where the fetch time goes**: the build fetches the surveys one after another (build/__main__.py `run()` loops "
-        f"over surveys and calls `fetch()` for each), so the two hosts never run in parallel, although the fetcher could "
-        f"(its `fetch()` takes URLs of several hosts). With the surveys in turn the bound is {in_turn:,.1f} s, and the "
-        f"build reaches {in_turn / full['fetch_seconds']:.2f} of that; the rest is the pause between KMTNet's view.php "
-        f"batch and its data batch. Each host on its own keeps to the cap closely.",
+        f"ogle kmtnet --rate {rate:g} --per-host {s['per_host']}` (build.__main__.main) with httpx forwarding every "
+        f"request to it. The rate cap is {rate:g} request starts a second per host (the default is 4) so that the season "
+        f"fits the run; --per-host {s['per_host']} so that the cap, not latency x concurrency ({s['per_host']} / "
+        f"{s['latency']:g} s = {s['per_host'] / s['latency']:.0f}/s), is the limit.",
+        f"- Per survey: {per_survey}. Batches (seconds from the fetch's start): {batches}.",
+        f"- **Where the fetch time goes**: {where}",
         f"- The serial baseline fetched {s['serial_sample']} URLs drawn at random from the full build's, one at a time "
         f"with no cap, writing each file, and was extrapolated to all {s['total_requests']:,}.",
         f"- Update: after the full build, {s['changed_events']:,} events had their list line and files changed (OGLE: "
         f"lenses.par line, params.dat, phot.dat with new points; KMTNet: listpage.dat line, view.php, a new bundle) and "
         f"last.changed moved; `--update` ran with today = {scrape.TODAY}. Requests by host and answer: "
-        f"{json.dumps(update['requests'])}. Fetch {update['fetch_seconds']:,.1f} s of {update['seconds']:,.1f} s: "
-        f"an update loads every season the mirror holds again, so its wall time is mostly the same load as the full "
-        f"build's ({full['seconds'] - full['fetch_seconds']:,.1f} s there).",
+        f"{json.dumps(update['requests'])}. Fetch {update['fetch_seconds']:,.1f} s, load "
+        f"{update['seconds'] - update['fetch_seconds']:,.1f} s (the full build's load: {load_seconds:,.1f} s): when "
+        f"anything changed an update loads every season the mirror holds again, so its wall time is mostly that load.",
         f"- Exit status: full build {full['status']}, update {update['status']}.", ""]
 
 
@@ -343,20 +364,16 @@ def serving_notes(d, v):
         f"DATASETTE_OPTIONS read through make; `datasette inspect` took {d['inspect_seconds']:.1f} s).",
         f"- Timed with one httpx client, {lc['n']} requests each after warm-up; percentiles are of those.",
         f"- Where the lightcurve answer's time goes (`{lc['path']}`): the per-request floor of Datasette alone "
-        f"({ms(v['floor']['median'])} for /-/versions.json) is {v['floor']['median'] / lc['baseline']['median']:.1f}x the raw "
-        f"read, and the plugin's own work, run in-process without HTTP (its two queries, the series built in Python, the "
-        f"model curve, the JSON), takes {ms(lc['in_process']['median'])} (median), "
-        f"{lc['in_process']['median'] / lc['baseline']['median']:.1f}x the raw read by itself. Its steps on a raw "
-        f"connection: {steps}. "
-        f"The query joins alerts to put the name on every row; the JSON encodes {lc['points'] * 3:,} numbers in Python.",
+        f"({ms(v['floor']['median'])} for /-/versions.json) is {v['floor']['median'] / raw:.1f}x the raw read; the plugin's "
+        f"own work, its lightcurve() run in-process without HTTP, takes {ms(lc['in_process']['median'])} (median), "
+        f"{lc['in_process']['median'] / raw:.1f}x the raw read by itself; of that, on its document: {steps}; the rest "
+        f"is its queries and building the series in Python.",
         f"- Export: `/-/photometry.csv?names=` ({e['lines']:,} lines) against `{e['baseline_path'][:90]}...` "
-        f"({e['baseline_lines']:,} lines). The plugin's own work in-process (its SQL and csv.writer on a raw connection) "
-        f"takes {ms(e['in_process']['median'])} of the {ms(e['median'])}: its query walks alerts by name and joins "
-        f"photometry, so SQLite sorts all the rows in a temporary b-tree for the ORDER BY, and the whole CSV is built "
-        f"in memory before the first byte is sent.",
+        f"({e['baseline_lines']:,} lines). The plugin's own work in-process (as_csv on a raw connection: its SQL and "
+        f"csv.writer, the whole file built in memory before the first byte is sent) takes {ms(e['in_process']['median'])} "
+        f"of the {ms(e['median'])}.",
         f"- The photometry table page takes {ms(v['table_page']['median'])} ({ms(v['table_page']['without_facets']['median'])} "
-        f"with ?_nofacet=1): metadata.yml gives the table default facets (telescope, band), each a GROUP BY over the "
-        f"whole table, stopped by facet_time_limit_ms (500 ms); the page itself says these facets timed out: "
+        f"with ?_nofacet=1); facets the page says timed out (facet_time_limit_ms 500): "
         f"{', '.join(v['table_page']['facets_timed_out']) or 'none'}.",
         f"- Requests that did not answer 200 while these were timed: {len(v['errors'])}"
         f"{': ' + json.dumps(v['errors'][:3]) if v['errors'] else ''}.", ""]

@@ -8,8 +8,10 @@ call per batch of URLs); nothing in build/ is changed.
 
 import contextlib
 import random
+import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -23,8 +25,10 @@ from .season import SEASON, TODAY, Season
 
 @contextlib.contextmanager
 def fetch_timer():
-    """Time each survey's fetch stage and each Fetcher.fetch batch while the build runs."""
-    surveys, batches = {}, []
+    """Record when each survey's fetch stage and each Fetcher.fetch batch ran while the build runs: the build
+    may run the surveys one after another or side by side, so the fetch's wall time is the span from the
+    first start to the last end."""
+    surveys, batches, lock = [], [], threading.Lock()
     survey_fetch, batch_fetch = build_main.fetch, fetch_module.Fetcher.fetch
 
     def timed_survey(fetcher, survey_build, *args, **kwargs):
@@ -32,15 +36,18 @@ def fetch_timer():
         try:
             return survey_fetch(fetcher, survey_build, *args, **kwargs)
         finally:
-            surveys[survey_build.SURVEY] = surveys.get(survey_build.SURVEY, 0) + time.perf_counter() - start
+            with lock:
+                surveys.append((survey_build.SURVEY, start, time.perf_counter()))
 
     def timed_batch(self, urls, *args, **kwargs):
         urls = list(urls)
+        hosts = sorted({urlsplit(url).hostname for url in urls})
         start = time.perf_counter()
         try:
             return batch_fetch(self, urls, *args, **kwargs)
         finally:
-            batches.append((len(urls), time.perf_counter() - start))
+            with lock:
+                batches.append((" ".join(hosts), len(urls), start, time.perf_counter()))
 
     build_main.fetch, fetch_module.Fetcher.fetch = timed_survey, timed_batch
     try:
@@ -50,16 +57,25 @@ def fetch_timer():
 
 
 def run_build(server, argv, log):
-    """build.__main__.main(argv) against the server; (exit status, wall seconds, per-survey fetch seconds,
-    batches, requests answered per host and status)."""
+    """build.__main__.main(argv) against the server: exit status, wall seconds, the fetch stage's wall seconds
+    (first start to last end), per-survey spans and batches (seconds from the fetch's start), and the
+    requests answered per host and status."""
     before = server.stats()
     with fetch_timer() as (surveys, batches), open(log, "a") as out, contextlib.redirect_stdout(out):
         print(f"$ python -m build {' '.join(argv)}", flush=True)
         start = time.perf_counter()
         status = build_main.main(argv, transport=server.transport(), today=TODAY, ftp_open=server.ftp_open)
         seconds = time.perf_counter() - start
-    return {"status": status, "seconds": seconds, "fetch_seconds": sum(surveys.values()), "surveys": dict(surveys),
-            "batches": batches, "requests": difference(server.stats(), before)}
+    first = min(s for _, s, _ in surveys)
+    spans = {}
+    for survey, s, e in surveys:
+        spans.setdefault(survey, []).append((s - first, e - first))
+    overlap = any(a[1] < b[2] and b[1] < a[2] for i, a in enumerate(surveys) for b in surveys[i + 1:])
+    return {"status": status, "seconds": seconds, "fetch_seconds": max(e for _, _, e in surveys) - first,
+            "surveys": {k: sum(e - s for s, e in v) for k, v in spans.items()}, "spans": spans,
+            "side_by_side": overlap,
+            "batches": [(host, n, s - first, e - first) for host, n, s, e in sorted(batches, key=lambda b: b[2])],
+            "requests": difference(server.stats(), before)}
 
 
 def serial_fetch(server, urls, folder):

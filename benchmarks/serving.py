@@ -14,7 +14,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -247,7 +246,7 @@ def measure(base, db_path, facts, n=30, stream_n=10):
         return lambda: raw.execute(sql, parameters).fetchall()
 
     document = get(f"/-/lightcurve/alert/{name}.json")().json()
-    plugin_seconds = plugin_lightcurve_seconds(db_path, name, n)
+    plugin_seconds, plugin_steps = plugin_lightcurve(db_path, name, n)
     results["floor"] = {"what": "Datasette's smallest answer, /-/versions.json (the per-request floor)",
                         "path": "/-/versions.json", **summary(timings(get("/-/versions.json"), n))}
     results["lightcurve"] = {
@@ -258,7 +257,7 @@ def measure(base, db_path, facts, n=30, stream_n=10):
             "order by telescope, band, hjd", [alert_id]), n)),
         "baseline_what": "sqlite3 fetchall of the same rows (telescope, band, hjd, mag, mag_err) by the key",
         "in_process": summary(plugin_seconds),
-        "steps": lightcurve_breakdown(raw, name, alert_id, n),
+        "steps": plugin_steps,
     }
     results["row_page"] = {
         "path": f"/microlensing/alerts/{name}", **summary(timings(get(f"/microlensing/alerts/{name}"), n)),
@@ -305,50 +304,35 @@ def measure(base, db_path, facts, n=30, stream_n=10):
     return results
 
 
-def plugin_lightcurve_seconds(db_path, name, n):
-    """The lightcurve plugin's own work (its queries, the series, the model, the JSON) without HTTP: its
-    lightcurve() on a Datasette Database object of the same file, in this process."""
+def plugin_lightcurve(db_path, name, n):
+    """The lightcurve plugin's own work without HTTP: its lightcurve() on a Datasette Database object of the
+    same file, in this process (seconds of n calls), and two of its steps on the document it made: sampling
+    the model and encoding the JSON (median seconds)."""
     import asyncio
+    import json
 
     from datasette.app import Datasette
 
-    from plugins.lightcurve_data import compact_json, lightcurve
+    from plugins.lightcurve_data import compact_json, lightcurve, model_curve
 
     database = Datasette(immutables=[str(db_path)]).get_database()
 
     async def run():
-        out = []
+        out, document = [], None
         for i in range(n + 3):
             start = time.perf_counter()
-            compact_json(await lightcurve(database, "alert_name = ?", name))
+            document = await lightcurve(database, "alert_name = ?", name)
+            compact_json(document)
             if i >= 3:
                 out.append(time.perf_counter() - start)
-        return out
+        return out, document
 
-    return asyncio.run(run())
-
-
-def lightcurve_breakdown(raw, name, alert_id, n):
-    """Median seconds of the lightcurve plugin's steps on a raw connection: its photometry query (joined to
-    alerts for the names), building the series, sampling the model, and the JSON encoding."""
-    import json
-
-    from plugins.lightcurve_data import ALERT_FIELDS, model_curve, series_from_rows
-
-    sql = ("select a.alert_name, p.telescope, p.band, p.hjd, p.mag, p.mag_err from photometry p "
-           "join alerts a on a.alert_id = p.alert_id where p.alert_id in (?) and p.mag is not null "
-           "order by p.alert_id, p.telescope, p.band, p.hjd")
-    rows = raw.execute(sql, [alert_id]).fetchall()
-    alert = dict(zip(ALERT_FIELDS, raw.execute(f"select {', '.join(ALERT_FIELDS)} from alerts where alert_name = ?",
-                                               [name]).fetchone()))
-    series = series_from_rows(rows)
-    times = [t for one in series for t in one["hjd"]]
+    seconds, document = asyncio.run(run())
+    times = [t for one in document["series"] for t in one["hjd"]]
     span = (min(times) - 5, max(times) + 5)
-    document = {"alerts": [alert], "series": series, "models": [model_curve(alert, span)]}
-    steps = {"query": lambda: raw.execute(sql, [alert_id]).fetchall(), "series": lambda: series_from_rows(rows),
-             "model": lambda: model_curve(alert, span),
+    steps = {"model": lambda: [model_curve(a, span) for a in document["alerts"]],
              "json": lambda: json.dumps(document, separators=(",", ":"))}
-    return {step: statistics.median(timings(call, n)) for step, call in steps.items()}
+    return seconds, {step: statistics.median(timings(call, n)) for step, call in steps.items()}
 
 
 def said(html):
@@ -372,5 +356,3 @@ def yaml_query(name):
     return metadata["databases"]["microlensing"]["queries"][name]["sql"]
 
 
-def quote(path):
-    return urllib.parse.quote(path, safe="/?=&,._-")
