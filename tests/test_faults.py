@@ -504,9 +504,9 @@ def test_fetch_failure_is_retried(surveys, faulty, key, fault):
 
 
 @pytest.mark.parametrize("key", SURVEYS)
-def test_429_waits_for_retry_after_then_loads(surveys, faulty, key):
-    first, second = faulty(key, "http_429_retry_after").site.times(surveys[key].victim)
-    assert second - first >= 0.9
+def test_429_is_asked_again_then_loads(surveys, faulty, key):
+    # How long it waits is checked with a recording sleep in test_fetch_politeness.py, not timed here.
+    assert len(faulty(key, "http_429_retry_after").site.times(surveys[key].victim)) == 2
 
 
 @pytest.mark.parametrize("key", ["kmt", "moa"])
