@@ -24,19 +24,14 @@ lightcurve_data = plugin("lightcurve_data")
 
 
 @pytest.fixture(scope="module")
-def demo_db(demo_database):
-    return demo_database
+def portal(demo_database, portal_for):
+    return portal_for(demo_database)
 
 
 @pytest.fixture(scope="module")
-def portal(demo_db, portal_for):
-    return portal_for(demo_db)
-
-
-@pytest.fixture(scope="module")
-def event(demo_db):
+def event(demo_database):
     """An event seen by several surveys, and its photometry with magnitudes."""
-    db = sqlite3.connect(demo_db)
+    db = sqlite3.connect(demo_database)
     event_id, name = db.execute("select e.event_id, a.alert_name from events e join alerts a using (event_id) "
                                 "where e.n_alerts > 1 order by e.event_id limit 1").fetchone()
     points = db.execute("select count(*) from photometry p join alerts a using (alert_id) "
@@ -59,9 +54,9 @@ async def test_event_json_matches_the_alert_json(portal, event):
 
 
 @pytest.mark.asyncio
-async def test_series_are_one_per_telescope_and_band(portal, event, demo_db):
+async def test_series_are_one_per_telescope_and_band(portal, event, demo_database):
     document = (await portal.client.get(f"/-/lightcurve/event/{event['event_id']}.json")).json()
-    db = sqlite3.connect(demo_db)
+    db = sqlite3.connect(demo_database)
     expected = db.execute("select a.alert_name, p.telescope, p.band, count(*) from photometry p join alerts a "
                           "using (alert_id) where a.event_id = ? and p.mag is not null group by 1, 2, 3 "
                           "order by a.alert_id, 2, 3", [event["event_id"]]).fetchall()
@@ -69,10 +64,10 @@ async def test_series_are_one_per_telescope_and_band(portal, event, demo_db):
 
 
 @pytest.mark.asyncio
-async def test_points_equal_the_database(portal, event, demo_db):
+async def test_points_equal_the_database(portal, event, demo_database):
     document = (await portal.client.get(f"/-/lightcurve/event/{event['event_id']}.json")).json()
     first = document["series"][0]
-    db = sqlite3.connect(demo_db)
+    db = sqlite3.connect(demo_database)
     rows = db.execute("select hjd, mag, mag_err from photometry p join alerts a using (alert_id) "
                       "where a.alert_name = ? and telescope = ? and band = ? order by hjd",
                       [first["alert_name"], first["telescope"], first["band"]]).fetchall()
@@ -129,32 +124,32 @@ def test_long_baseline_is_binned_away_from_the_peak():
 
 # Bulk export --------------------------------------------------------------------------------------------
 
-def expected_rows(demo_db, where):
-    db = sqlite3.connect(demo_db)
+def expected_rows(demo_database, where):
+    db = sqlite3.connect(demo_database)
     return db.execute(f"select count(*) from photometry p join alerts a using (alert_id) where {where}").fetchone()[0]
 
 
 @pytest.mark.asyncio
-async def test_csv_export_of_a_query_result_has_every_point(portal, demo_db):
+async def test_csv_export_of_a_query_result_has_every_point(portal, demo_database):
     response = await portal.client.get("/-/photometry.csv", params={"from": "/microlensing/alerts?survey=KMT"})
     lines = response.text.splitlines()
     credits = [line for line in lines if line.startswith("#")]
     rows = list(csv.reader(io.StringIO("\n".join(line for line in lines if not line.startswith("#")))))
     assert rows[0] == ["alert_name", "survey", "telescope", "band", "hjd", "mag", "mag_err", "delta_flux", "flux_err"]
-    assert len(rows) - 1 == expected_rows(demo_db, "a.survey = 'KMT'")
+    assert len(rows) - 1 == expected_rows(demo_database, "a.survey = 'KMT'")
     assert any("KMT" in line and "proprietary" in line for line in credits)
 
 
 @pytest.mark.asyncio
-async def test_json_export_is_grouped_by_alert(portal, demo_db):
+async def test_json_export_is_grouped_by_alert(portal, demo_database):
     response = await portal.client.get("/-/photometry.json", params={"from": "/microlensing/alerts?survey=OGLE"})
     document = response.json()
     assert document["time"] == "HJD - 2450000" and "OGLE" in document["credits"]
-    assert sum(len(a["points"]["hjd"]) for a in document["alerts"]) == expected_rows(demo_db, "a.survey = 'OGLE'")
+    assert sum(len(a["points"]["hjd"]) for a in document["alerts"]) == expected_rows(demo_database, "a.survey = 'OGLE'")
 
 
 @pytest.mark.asyncio
-async def test_export_by_names(portal, event, demo_db):
+async def test_export_by_names(portal, event, demo_database):
     response = await portal.client.get("/-/photometry.json", params={"names": event["alert_name"]})
     [alert] = response.json()["alerts"]
     assert alert["alert_name"] == event["alert_name"]

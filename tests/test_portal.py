@@ -10,19 +10,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def demo_db(demo_database):
-    return demo_database
+def datasette(demo_database, portal_for):
+    return portal_for(demo_database)
 
 
 @pytest.fixture(scope="module")
-def datasette(demo_db, portal_for):
-    return portal_for(demo_db)
-
-
-@pytest.fixture(scope="module")
-def first_alert(demo_db):
+def first_alert(demo_database):
     import sqlite3
-    return sqlite3.connect(demo_db).execute(
+    return sqlite3.connect(demo_database).execute(
         "select alert_name, alert_id from alerts where n_photometry > 0 order by alert_id limit 1").fetchone()
 
 
@@ -80,18 +75,18 @@ async def test_csv_export_of_a_lightcurve_with_names(datasette, first_alert):
 
 
 @pytest.mark.asyncio
-async def test_numbers_keep_their_published_precision(datasette, demo_db):
+async def test_numbers_keep_their_published_precision(datasette, demo_database):
     response = await datasette.client.get("/microlensing/photometry.csv?_size=200")
     for line in response.text.splitlines()[1:]:
         for value in line.split(",")[3:]:
             assert len(value.partition(".")[2]) <= 5, line
 
 
-def test_metadata_describes_every_column(demo_db):
+def test_metadata_describes_every_column(demo_database):
     import sqlite3
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
     tables = metadata["databases"]["microlensing"]["tables"]
-    db = sqlite3.connect(demo_db)
+    db = sqlite3.connect(demo_database)
     for (table,) in db.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' "
                                "and name not like '%_fts%'"):
         columns = {row[1] for row in db.execute(f"pragma table_info([{table}])")}

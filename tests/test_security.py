@@ -13,13 +13,8 @@ HOSTILE = ["'", '"', "'; drop table alerts; --", "]", "[", "/* comment", "-- com
 
 
 @pytest.fixture(scope="module")
-def demo(demo_database):
-    return demo_database
-
-
-@pytest.fixture(scope="module")
-def portal(demo, portal_for):
-    return portal_for(demo)
+def portal(demo_database, portal_for):
+    return portal_for(demo_database)
 
 
 def digest(path):
@@ -34,37 +29,37 @@ async def get(portal, path, **params):
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("value", HOSTILE)
-async def test_plugin_routes_take_hostile_input_cleanly(portal, demo, value):
-    before = digest(demo)
+async def test_plugin_routes_take_hostile_input_cleanly(portal, demo_database, value):
+    before = digest(demo_database)
     assert (await get(portal, "/-/resolve", name=value)).status_code == 404
     export = await get(portal, "/-/photometry.csv", names=value)
     assert export.text.splitlines()[-1].startswith("alert_name,")  # a header and no rows
     assert (await get(portal, "/-/photometry.json", **{"from": "/microlensing/alerts?alert_name=" + value})).status_code in (200, 400)
     assert (await get(portal, f"/-/lightcurve/alert/{value[:200]}.json")).status_code in (302, 404)
-    assert digest(demo) == before
+    assert digest(demo_database) == before
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("value", HOSTILE)
-async def test_canned_query_parameters_are_parameters(portal, demo, value):
-    before = digest(demo)
+async def test_canned_query_parameters_are_parameters(portal, demo_database, value):
+    before = digest(demo_database)
     for query, parameter in [("lookup", "name"), ("lookup", "survey"), ("black_hole_candidates", "min_tE"),
                              ("cone_search", "ra"), ("cone_search", "radius"), ("first_seen_since", "date"),
                              ("changes_since", "survey"), ("survey_comparison", "season")]:
         response = await get(portal, f"/microlensing/{query}.json", **{parameter: value, "_shape": "array"})
         assert response.status_code in (200, 400)
-    assert digest(demo) == before
+    assert digest(demo_database) == before
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("sql", ["insert into alerts (alert_name) values ('x')", "delete from alerts",
                                  "drop table alerts", "update alerts set tE = 0", "pragma writable_schema = on",
                                  "attach database '/tmp/x.db' as x", "vacuum"])
-async def test_no_sql_writes(portal, demo, sql):
-    before = digest(demo)
+async def test_no_sql_writes(portal, demo_database, sql):
+    before = digest(demo_database)
     response = await get(portal, "/microlensing.json", sql=sql)
     assert response.status_code == 400
-    assert digest(demo) == before
+    assert digest(demo_database) == before
 
 
 @pytest.mark.asyncio
