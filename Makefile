@@ -29,30 +29,33 @@ $(DB): | $(BIN)/datasette
 
 demo: $(BIN)/datasette
 	rm -rf $(DEMO_MIRROR)
-	$(BIN)/python -m build.demo $(DEMO_MIRROR)
-	$(BIN)/python -m build --offline --mirror $(DEMO_MIRROR) --db $(DB)
+	$(BIN)/python -m microlensing_to_sqlite.demo $(DEMO_MIRROR)
+	./build --offline --mirror $(DEMO_MIRROR) --db $(DB)
 
 # Live: fetch into data/mirror, then load it. e.g. make db YEARS="2024 2025" SURVEYS=ogle
 db: $(BIN)/datasette
-	$(BIN)/python -m build --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
+	./build --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
 
 # Nightly: the current season (and the previous one's events still going), with conditional requests;
 # then a new database from the whole mirror. Parameter history is kept in $(MIRROR)/history.db.
 update: $(BIN)/datasette
-	$(BIN)/python -m build --update --mirror $(MIRROR) --db $(DB)
+	./build --update --mirror $(MIRROR) --db $(DB)
 	$(BIN)/datasette inspect $(DB) --inspect-file inspect.json
 
 # Publish the portal as it is served locally. PUBLISHER=cloudrun (core) or fly (datasette-publish-fly).
+# The plugins import the package microlensing_to_sqlite: its wheel goes into the image (a static mount is how
+# datasette publish copies a folder into its Docker context) and is installed there.
 PUBLISHER ?= cloudrun
 SERVICE ?= microlensing
 publish: $(DB) | $(BIN)/datasette
+	rm -rf .publish && $(BIN)/python -m pip wheel -q --no-deps -w .publish .
 	$(BIN)/datasette publish $(PUBLISHER) $(DB) $(if $(filter fly,$(PUBLISHER)),--app,--service) $(SERVICE) \
-		$(PORTAL_FILES) --extra-options "$(SETTINGS)" --install datasette-vega --install astropy \
-		--version-note "$$(date -u +%F)"
+		$(PORTAL_FILES) --static wheel:.publish --extra-options "$(SETTINGS)" --install datasette-vega \
+		--install "./wheel/$$(cd .publish && ls *.whl)" --version-note "$$(date -u +%F)"
 
 # Load an existing mirror without touching the network. e.g. make offline MIRROR=../shared/survey-samples/mirror
 offline: $(BIN)/datasette
-	$(BIN)/python -m build --offline --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
+	./build --offline --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
 
 inspect.json: $(DB) | $(BIN)/datasette
 	$(BIN)/datasette inspect $(DB) --inspect-file inspect.json
@@ -60,11 +63,11 @@ inspect.json: $(DB) | $(BIN)/datasette
 bench: $(BIN)/datasette
 	$(BIN)/python -m benchmarks
 
-$(BIN)/datasette: requirements.txt
+$(BIN)/datasette: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
 clean:
-	rm -rf $(DB) $(DB).building inspect.json $(DEMO_MIRROR)
+	rm -rf $(DB) $(DB).building inspect.json $(DEMO_MIRROR) .publish

@@ -2,6 +2,8 @@
 
 from datasette import hookimpl
 
+from microlensing_to_sqlite.portal import DATABASE
+
 SOURCES_SQL = """
 select s.survey, s.season,
   max(case when r.status in ('ok', 'some files failed') and s.alerts > 0 and s.failed = 0 and s.parse_errors = 0
@@ -36,7 +38,7 @@ def verdict(latest):
 
 
 async def health_variables(datasette):
-    database = datasette.databases.get("microlensing")
+    database = datasette.databases.get(DATABASE)
     if database is None or not await database.table_exists("build_runs"):
         return {"sources": [], "runs": [], "problems": []}
     latest = {(r["survey"], r["season"]): dict(r) for r in await database.execute(LATEST_SQL)}

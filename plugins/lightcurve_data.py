@@ -12,8 +12,13 @@ so answers may be cached for a day.
 import json
 import math
 
+import numpy
+
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
+
+from microlensing_to_sqlite.formulas import point_lens_magnitude
+from microlensing_to_sqlite.portal import portal_database
 
 # Above this many points a lightcurve is thinned: points far from the peak (|t - t0| > 3 tE, and at
 # least 30 days) are averaged in 5-day bins per telescope and band. The peak keeps every point.
@@ -22,16 +27,6 @@ BIN_DAYS = 5.0
 MODEL_POINTS = 400
 CACHE = "public, max-age=86400"
 ALERT_FIELDS = ["alert_name", "alert_id", "survey", "t0", "tE", "u0", "fbl", "Ibase", "event_id"]
-
-
-def magnification(u):
-    return (u * u + 2) / (u * math.sqrt(u * u + 4))
-
-
-def pspl_magnitude(t, t0, tE, u0, Ibase, fbl):
-    """The reported point-source point-lens model: a fraction fbl of the baseline flux is lensed."""
-    u = max(math.hypot(u0, (t - t0) / tE), 1e-9)
-    return Ibase - 2.5 * math.log10(fbl * magnification(u) + 1 - fbl)
 
 
 def model_curve(alert, span):
@@ -46,8 +41,9 @@ def model_curve(alert, span):
     near = [t0 + tE * (6 * i / MODEL_POINTS - 3) for i in range(MODEL_POINTS + 1)]
     far = [lo + (hi - lo) * i / 100 for i in range(101)]
     times = sorted({round(t, 4) for t in near + far if lo <= t <= hi} | {round(t0, 4)})
+    magnitudes = point_lens_magnitude(numpy.array(times), t0, tE, u0, Ibase, fbl)
     return {"alert_name": alert["alert_name"], "survey": alert["survey"], "hjd": times,
-            "mag": [round(pspl_magnitude(t, t0, tE, u0, Ibase, fbl), 4) for t in times]}
+            "mag": [round(float(m), 4) for m in magnitudes]}
 
 
 def series_from_rows(rows):
@@ -128,21 +124,17 @@ async def lightcurve(database, where, parameter):
     }
 
 
-def database_of(datasette):
-    return datasette.databases.get("microlensing") or datasette.get_database()
-
-
 def compact_json(document):
     return Response(json.dumps(document, separators=(",", ":")), content_type="application/json",
                     headers={"Cache-Control": CACHE})
 
 
 async def alert_lightcurve(request, datasette):
-    return compact_json(await lightcurve(database_of(datasette), "alert_name = ?", request.url_vars["name"]))
+    return compact_json(await lightcurve(portal_database(datasette), "alert_name = ?", request.url_vars["name"]))
 
 
 async def event_lightcurve(request, datasette):
-    return compact_json(await lightcurve(database_of(datasette), "event_id = ?", request.url_vars["event_id"]))
+    return compact_json(await lightcurve(portal_database(datasette), "event_id = ?", request.url_vars["event_id"]))
 
 
 @hookimpl

@@ -17,6 +17,8 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from microlensing_to_sqlite.portal import portal_database
+
 COLUMNS = ["alert_name", "survey", "telescope", "band", "hjd", "mag", "mag_err", "delta_flux", "flux_err"]
 MAX_ALERTS = 5000
 CHUNK = 500
@@ -106,7 +108,7 @@ async def export(request, datasette):
         names = await alert_names(request, datasette)
     except ExportError as error:
         return Response.text(f"Cannot export: {error}\n", status=400)
-    database = datasette.databases.get("microlensing") or datasette.get_database()
+    database = portal_database(datasette)
     body = await database.execute_fn(lambda conn: (as_csv if fmt == "csv" else as_json)(conn, names))
     return Response(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json",
                     headers={"Content-Disposition": f'attachment; filename="photometry.{fmt}"'})

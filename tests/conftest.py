@@ -1,82 +1,87 @@
-"""Shared fixtures: the real survey files recorded in ../shared/survey-samples/mirror.
+"""Shared fixtures: the real survey files recorded in tests/data, the databases built from them and from the
+synthetic demo, and the portal as `make serve` runs it.
 
-The files are read in place from the folder beside the repository; they are never copied into the project.
+Tests read tests/data (and ../shared, if it is there) and never write into them: the session fails if a file
+there was added, removed or changed.
 """
 
 import functools
 import os
-from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-MIRROR = SHARED / "survey-samples" / "mirror"
-# The OGLE-IV EWS data files, under their host and URL path.
-OGLE_EWS = Path("www.astrouw.edu.pl", "ogle", "ogle4", "ews")
+from tests.support.paths import KMTNET_EVENT, OGLE_EWS, RECORDED_EXCERPTS, RECORDED_MIRROR, ROOT, SHARED, DATA
+
+
+def fingerprint(folder):
+    """Every file below folder with its size and modification time (empty if there is no folder)."""
+    found = {}
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(directory, name)
+            stat = os.stat(path)
+            found[path] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+READ_ONLY = [DATA, SHARED]
+
+
+def pytest_sessionstart(session):
+    session.config._read_only_before = {str(folder): fingerprint(folder) for folder in READ_ONLY}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_read_only_before", {})
+    for folder, files in before.items():
+        after = fingerprint(folder)
+        changed = sorted(set(files) ^ set(after) | {p for p in files if p in after and files[p] != after[p]})
+        if changed:
+            session.config.get_terminal_writer().line(
+                f"tests wrote into {folder}, which they must only read: " + ", ".join(changed[:5]), red=True)
+            session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")
-def shared_mirror():
-    """The recorded survey files, laid out as `<host>/<url path>`."""
-    if not MIRROR.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"../shared is required in CI: {MIRROR} does not exist", pytrace=False)
-        pytest.skip(f"../shared/survey-samples not found beside the repository (looked for {MIRROR})")
-    return MIRROR
+def recorded_mirror():
+    """The real survey files, laid out as `<host>/<url path>` (tests/data/mirror)."""
+    return RECORDED_MIRROR
 
 
 @pytest.fixture(scope="session")
-def ogle_file(shared_mirror):
-    """`ogle_file("2025/blg-0001/params.dat")`: a file under the mirror's OGLE EWS folder, as text.
+def recorded_excerpts():
+    """Real survey data that is not a servable file, by folder (tests/data/excerpts)."""
+    return RECORDED_EXCERPTS
 
-    Cached for the session: the same files are parsed by many tests.
-    """
-    folder = shared_mirror / OGLE_EWS
 
+@pytest.fixture(scope="session")
+def ogle_file():
+    """`ogle_file("2025/blg-0001/params.dat")`: a recorded file under OGLE's EWS folder, as text (cached)."""
     @functools.lru_cache(maxsize=None)
     def read(relative_path):
-        return (folder / relative_path).read_text(encoding="ascii")
-
-    return read
-
-
-EXCERPTS = SHARED / "survey-samples" / "excerpts"
-# The KMTNet event pages and data files, under their host and URL path.
-KMTNET_EVENT = Path("kmtnet.kasi.re.kr", "~ulens", "event")
-
-
-@pytest.fixture(scope="session")
-def shared_excerpts():
-    """Real survey data that is not a servable file (modified or partial copies), by folder."""
-    if not EXCERPTS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"../shared is required in CI: {EXCERPTS} does not exist", pytrace=False)
-        pytest.skip(f"../shared/survey-samples/excerpts not found beside the repository (looked for {EXCERPTS})")
-    return EXCERPTS
-
-
-@pytest.fixture(scope="session")
-def kmtnet_file(shared_mirror):
-    """`kmtnet_file("2019/listpage.dat")`: a file under the mirror's KMTNet `~ulens/event` folder, as text.
-
-    KMTNet serves UTF-8. Cached for the session: the same files are parsed by many tests.
-    """
-    folder = shared_mirror / KMTNET_EVENT
-
-    @functools.lru_cache(maxsize=None)
-    def read(relative_path):
-        return (folder / relative_path).read_text(encoding="utf-8")
+        return (OGLE_EWS / relative_path).read_text(encoding="ascii")
 
     return read
 
 
 @pytest.fixture(scope="session")
-def shared_db_path(shared_mirror, tmp_path_factory):
-    """An offline build of the whole shared mirror, made once per session."""
-    from build.__main__ import main
+def kmtnet_file():
+    """`kmtnet_file("2019/listpage.dat")`: a recorded file under KMTNet's `~ulens/event` folder, as text (KMTNet
+    serves UTF-8; cached)."""
+    @functools.lru_cache(maxsize=None)
+    def read(relative_path):
+        return (KMTNET_EVENT / relative_path).read_text(encoding="utf-8")
 
-    path = tmp_path_factory.mktemp("shared") / "microlensing.db"
-    main(["--offline", "--mirror", str(shared_mirror), "--db", str(path)])
+    return read
+
+
+@pytest.fixture(scope="session")
+def recorded_db_path(tmp_path_factory):
+    """An offline build of every recorded file, made once per session (it writes nothing into the mirror)."""
+    from microlensing_to_sqlite.cli import main
+
+    path = tmp_path_factory.mktemp("recorded") / "microlensing.db"
+    main(["--offline", "--mirror", str(RECORDED_MIRROR), "--db", str(path)])
     return path
 
 
@@ -86,12 +91,11 @@ def portal_for():
     import yaml
     from datasette.app import Datasette
 
-    root = Path(__file__).resolve().parents[1]
-    metadata = yaml.safe_load((root / "metadata.yml").read_text())
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
 
     def make(db_path):
-        return Datasette(immutables=[str(db_path)], metadata=metadata, plugins_dir=str(root / "plugins"),
-                         template_dir=str(root / "templates"), static_mounts=[("assets", str(root / "static"))],
+        return Datasette(immutables=[str(db_path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"),
+                         template_dir=str(ROOT / "templates"), static_mounts=[("assets", str(ROOT / "static"))],
                          settings={"suggest_facets": False})
 
     return make
@@ -99,13 +103,12 @@ def portal_for():
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory):
-    """A synthetic demo database of all three surveys (its seasons placed relative to today), built once."""
-    from build import kmtnet_build, moa_build, ogle_build
-    from build.demo import demo_seasons, write_demo_mirror
-    from build.load import build
+    """A synthetic demo database of every survey (its seasons placed relative to today), built once."""
+    from microlensing_to_sqlite.demo import demo_seasons, write_demo_mirror
+    from microlensing_to_sqlite.load import build
+    from microlensing_to_sqlite.registry import SURVEYS
 
     folder = tmp_path_factory.mktemp("demo")
     mirror = write_demo_mirror(folder / "mirror", events_per_season=10)
-    seasons = demo_seasons()
-    build(mirror, folder / "microlensing.db", [(ogle_build, seasons), (moa_build, seasons), (kmtnet_build, seasons)])
+    build(mirror, folder / "microlensing.db", [(survey, demo_seasons()) for survey in SURVEYS])
     return folder / "microlensing.db"

@@ -1,0 +1,86 @@
+"""One request, HTTP or FTP, with its retries: timeouts, connection errors, 429 and 5xx are asked again after an
+exponential backoff with jitter, or after the server's Retry-After; the wait holds back the whole host."""
+
+import email.utils
+import random
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+ATTEMPTS = 3
+# A server may ask for hours; five minutes is the longest one request waits before it counts as failed.
+RETRY_AFTER_CAP = 300.0
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class Retries:
+    attempts: int = ATTEMPTS
+    backoff: float = 2.0                # the first wait in seconds, doubled each time, with jitter
+    sleep: object = field(default=time.sleep)
+
+
+class Retry(Exception):
+    """A failure worth another attempt: (detail, the server's Retry-After in seconds or None)."""
+
+
+class Answer:
+    """What a server answered: an HTTP status (FTP: 200 or 404), the body and the response headers."""
+
+    def __init__(self, status, body=b"", headers=None, detail=""):
+        self.status, self.body, self.headers, self.detail = status, body, headers or {}, detail
+
+
+def with_retries(ask, host, start, retries):
+    """ask() until it returns, or until it has raised Retry `retries.attempts` times (then the last Retry's
+    detail comes back as a string). Each attempt starts no earlier than its booked start."""
+    for attempt in range(1, retries.attempts + 1):
+        if start > (now := time.monotonic()):
+            retries.sleep(start - now)
+        try:
+            return ask()
+        except Retry as retry:
+            detail, wait = retry.args
+            if attempt == retries.attempts:
+                return detail
+            if wait is None:
+                wait = retries.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+            start = host.hold_back(wait)
+
+
+def http_get(client, url, headers, host):
+    """One HTTP GET in one of the host's slots. Raises Retry on what is worth asking again."""
+    try:
+        with host.slots:
+            response = client.get(url, headers=headers)
+    except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
+        raise Retry(f"{type(error).__name__}: {error}", None)
+    except httpx.HTTPError as error:
+        return Answer(None, detail=f"{type(error).__name__}: {error}")
+    status = response.status_code
+    if status in RETRY_STATUSES:
+        raise Retry(f"HTTP {status}", retry_after(response) if status in (429, 503) else None)
+    return Answer(status, response.content, response.headers)
+
+
+def ftp_get(ftp_open, url, timeout, host):
+    """One FTP download (FTP has no conditional requests). A 550 is a file that is not there."""
+    try:
+        with host.slots, ftp_open(url, timeout=timeout) as response:
+            return Answer(200, response.read())
+    except OSError as error:  # urllib's URLError wraps ftplib's errors; timeouts and resets are plain
+        if "550" in str(error):  # FTP's "no such file"
+            return Answer(404, detail=f"FTP {error}")
+        raise Retry(f"{type(error).__name__}: {error}", None)
+
+
+def retry_after(response):
+    """The Retry-After header in seconds (it may be a number or an HTTP date), capped; None if absent."""
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        date = None if value.isdigit() else email.utils.parsedate_tz(value)
+        seconds = int(value) if date is None else email.utils.mktime_tz(date) - time.time()
+    except (ValueError, OverflowError):  # absent, or neither a number nor a date
+        return None
+    return min(max(seconds, 0.0), RETRY_AFTER_CAP)

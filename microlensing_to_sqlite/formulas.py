@@ -1,0 +1,184 @@
+"""The formulas the build and the portal's plugins share, in one place.
+
+- Times: the database's zero point (HJD - 2450000), today's date in it, and the heliocentric correction of a
+  JD (what MOA writes) to HJD.
+- The point-source point-lens model: magnification and the magnitude of a blended event.
+- Angles: sexagesimal text to degrees (strict, for survey files; lenient, for what a person types), and the
+  angular distance between two positions.
+
+Everything here takes numbers or short strings and is pure: no database, no files, no network.
+"""
+
+import datetime
+import math
+import re
+import warnings
+
+import numpy
+
+# Every time column in the database is HJD - 2450000.
+HJD_OFFSET = 2450000
+# JD of 0001-01-01 00:00 UT minus the proleptic ordinal of that day (1): date.toordinal() + this is the JD at 0h UT.
+JD_OF_ORDINAL_ZERO = 1721424.5
+
+
+def hjd_today(today=None):
+    """0h UT of `today` (a date; default the local date) as HJD - 2450000.
+
+    The few minutes between JD and HJD do not matter for what this is used for: how far past its peak an
+    event is, and which seasons are current.
+    """
+    today = today or datetime.date.today()
+    return today.toordinal() + JD_OF_ORDINAL_ZERO - HJD_OFFSET
+
+
+def heliocentric_jd(jds, ras, decs, location):
+    """Full HJD for matching arrays of JD (UTC), RA and Dec (degrees): many positions in one astropy call.
+
+    `location` is the observatory as {"lat", "lon" (degrees), "height" (metres)}. HJD = JD + the light-travel
+    time from the observer to the Sun's centre along the line of sight: at most 507 s (0.00587 d), with the
+    Earth at aphelion and the target near the ecliptic. Where the date is past astropy's tables of the Earth's
+    rotation it extrapolates instead of downloading newer ones: the observer's place on the Earth changes the
+    answer by at most 0.02 s, and this must never touch the network.
+    """
+    jds = numpy.asarray(jds, dtype=float)
+    if jds.size == 0:
+        return jds.copy()
+    import astropy.units as u
+    from astropy.coordinates import EarthLocation, SkyCoord
+    from astropy.time import Time
+    from astropy.utils import iers
+    from astropy.utils.exceptions import AstropyWarning
+    from erfa import ErfaWarning
+
+    observer = EarthLocation.from_geodetic(lon=location["lon"] * u.deg, lat=location["lat"] * u.deg,
+                                           height=location["height"] * u.m)
+    with iers.conf.set_temp("auto_download", False), iers.conf.set_temp("auto_max_age", None), \
+            iers.conf.set_temp("iers_degraded_accuracy", "ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", AstropyWarning)
+        warnings.simplefilter("ignore", ErfaWarning)
+        times = Time(jds, format="jd", scale="utc")
+        targets = SkyCoord(numpy.asarray(ras, dtype=float) * u.deg, numpy.asarray(decs, dtype=float) * u.deg)
+        delay = times.light_travel_time(targets, kind="heliocentric", location=observer)
+    return jds + delay.to_value(u.day)
+
+
+# The point-source point-lens model ---------------------------------------------------------------------------
+
+# At u = 0 the magnification is infinite; a model sampled exactly at the peak of a u0 = 0 fit stays finite.
+SMALLEST_U = 1e-6
+
+
+def magnification(u):
+    """A(u) = (u^2 + 2) / (u sqrt(u^2 + 4)), for a number or a numpy array of separations (Einstein radii)."""
+    u = numpy.maximum(u, SMALLEST_U)
+    return (u ** 2 + 2) / (u * numpy.sqrt(u ** 2 + 4))
+
+
+def separation(t, t0, tE, u0):
+    """u(t) = sqrt(u0^2 + ((t - t0) / tE)^2): the lens-source separation at time(s) t, in Einstein radii."""
+    return numpy.sqrt(u0 ** 2 + ((t - t0) / tE) ** 2)
+
+
+def point_lens_magnitude(t, t0, tE, u0, Ibase, fbl):
+    """The magnitude at time(s) t of a point-lens event whose baseline is Ibase and of whose baseline flux a
+    fraction fbl is the lensed source (the rest is blend): Ibase - 2.5 log10(fbl A(u(t)) + 1 - fbl)."""
+    return Ibase - 2.5 * numpy.log10(fbl * magnification(separation(t, t0, tE, u0)) + 1 - fbl)
+
+
+# Angles ------------------------------------------------------------------------------------------------------
+
+# Longer than any way of writing an angle: anything longer is refused before it is looked at.
+LONGEST_ANGLE_TEXT = 40
+# `17:51:48.02`, `17 51 48.02`, `17h51m48.02s`, `-28d59m03.3s`: three numbers with one separator each. Every
+# part matches a bounded run of characters of its own kind, so the match takes time linear in the text.
+LENIENT_SEXAGESIMAL = re.compile(
+    r"([+-]?)(\d{1,3})(?:[:hd]| {1,3})(\d{1,2})(?:[:m']| {1,3})(\d{1,2}(?:\.\d{0,12})?)(?:s|\")?")
+
+
+def sexagesimal_parts(text):
+    """`-28:59:03.3` to (sign, whole, minutes, seconds) = (-1.0, 28.0, 59.0, 3.3); ValueError if it is not three
+    numbers separated by colons. The sign is read from the text, so `-00:30:00` stays negative."""
+    parts = text.strip().split(":")
+    if len(parts) != 3:
+        raise ValueError(f"not hh:mm:ss: {text!r}")
+    whole, minutes, seconds = float(parts[0]), float(parts[1]), float(parts[2])
+    return (-1.0 if text.strip().startswith("-") else 1.0), whole, minutes, seconds
+
+
+def degrees_from_parts(sign, whole, minutes, seconds, hours):
+    """Decimal degrees from sexagesimal parts; None when a part is out of its range (minutes and seconds
+    below 60, RA below 24 hours and not negative, |Dec| at most 90)."""
+    value = abs(whole) + minutes / 60 + seconds / 3600
+    if hours:
+        value *= 15
+    in_range = value < 360 and sign > 0 if hours else value <= 90
+    if not (in_range and 0 <= minutes < 60 and 0 <= seconds < 60):
+        return None
+    return sign * value
+
+
+def sexagesimal_to_degrees(text, hours):
+    """A survey's `17:51:48.02` (RA, hours) or `-28:59:03.3` (Dec, degrees) to decimal degrees, rounded to
+    1e-7 degree (0.4 mas); ValueError if it is not such an angle in range."""
+    degrees = degrees_from_parts(*sexagesimal_parts(text), hours=hours)
+    if degrees is None:
+        raise ValueError(f"out of range: {text!r}")
+    return round(degrees, 7)
+
+
+def angle_degrees(value, hours):
+    """What a person typed for an RA (`hours`) or a Dec, in decimal degrees, or None if it is none.
+
+    Plain degrees pass through; sexagesimal may be written with colons, spaces or h/d, m, s. Text longer than
+    LONGEST_ANGLE_TEXT is refused unread, and the pattern runs in linear time, so that no input can stall the
+    server that evaluates this inside a query.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        degrees = float(value)
+    else:
+        text = str(value).strip()
+        if len(text) > LONGEST_ANGLE_TEXT:
+            return None
+        try:
+            degrees = float(text)
+        except ValueError:
+            match = LENIENT_SEXAGESIMAL.fullmatch(text)
+            if not match:
+                return None
+            sign, whole, minutes, seconds = match.groups()
+            degrees = degrees_from_parts(-1.0 if sign == "-" else 1.0, float(whole), float(minutes), float(seconds),
+                                         hours)
+    if degrees is None or not math.isfinite(degrees):
+        return None
+    if hours:
+        return degrees if 0 <= degrees < 360 else None
+    return degrees if -90 <= degrees <= 90 else None
+
+
+def degrees_to_sexagesimal(value, hours, places=2, plus=False):
+    """Degrees to `17:53:44.39` (hours) or `-34:13:16.63`, seconds to `places` decimals; `plus` writes a `+`
+    before a positive declination."""
+    scale = 10 ** places
+    units = round(abs(value) / (15 if hours else 1) * 3600 * scale)
+    whole, rest = divmod(units, 3600 * scale)
+    minutes, seconds = divmod(rest, 60 * scale)
+    if hours:
+        whole %= 24      # 359.99999999 degrees rounds to 24:00:00.00, which is 00:00:00.00
+    sign = "-" if value < 0 and units else ("+" if plus and not hours else "")
+    return f"{sign}{whole:02d}:{minutes:02d}:{seconds / scale:0{3 + places}.{places}f}"
+
+
+def separation_arcsec(ra1, dec1, ra2, dec2):
+    """The angle between two positions (degrees in) in arcsec, by Vincenty's formula, exact at every distance
+    (as astropy computes it); None if a coordinate is missing."""
+    if None in (ra1, dec1, ra2, dec2):
+        return None
+    ra1, dec1, ra2, dec2 = map(math.radians, (ra1, dec1, ra2, dec2))
+    dra = ra2 - ra1
+    numerator = math.hypot(math.cos(dec2) * math.sin(dra),
+                           math.cos(dec1) * math.sin(dec2) - math.sin(dec1) * math.cos(dec2) * math.cos(dra))
+    denominator = math.sin(dec1) * math.sin(dec2) + math.cos(dec1) * math.cos(dec2) * math.cos(dra)
+    return math.degrees(math.atan2(numerator, denominator)) * 3600

@@ -1,0 +1,110 @@
+"""The load stage: read the mirror, write a new database file, and swap it in only once it is complete.
+
+A failed or interrupted build leaves the previous database in place: everything is written to
+`<db>.building`, which replaces `<db>` atomically at the very end.
+"""
+
+import collections
+import contextlib
+import datetime
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from .report import Report
+from .writer import DatabaseWriter
+
+# A file at the top of a mirror that marks its contents as generated demo data.
+SYNTHETIC_MARKER = "SYNTHETIC.txt"
+
+
+def refresh_history(db_path, history):
+    """Put the latest runs into a database that is otherwise kept as it is (a refused or an unchanged
+    build), so that the health page tells of them. Copy, update, swap: the served file is never written."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        return
+    copy = db_path.with_name(db_path.name + ".building")
+    shutil.copyfile(db_path, copy)
+    try:
+        with contextlib.closing(sqlite3.connect(copy, isolation_level=None)) as db:
+            db.execute("BEGIN")
+            for table in ("build_run_sources", "build_runs", "alert_history"):
+                db.execute(f"DELETE FROM {table}")
+            history.copy_into(db)
+            db.execute("COMMIT")
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    os.replace(copy, db_path)
+
+
+class DropRefused(Exception):
+    """A survey-season lost more than DROP_LIMIT of its alerts: a layout change or an outage, not news."""
+
+
+DROP_LIMIT = 0.10
+
+
+def alert_drops(db_path, alerts, plan):
+    """Survey-seasons of the plan whose alert count fell by more than DROP_LIMIT against db_path."""
+    if not Path(db_path).is_file():
+        return []
+    with contextlib.closing(sqlite3.connect(db_path)) as previous:
+        try:
+            before = dict(((s, y), n) for s, y, n in
+                          previous.execute("select survey, season, count(*) from alerts group by 1, 2"))
+        except sqlite3.Error:
+            return []
+    after = collections.Counter((a["survey"], a["season"]) for a in alerts)
+    planned = {(survey.name, season) for survey, seasons in plan for season in seasons}
+    return [f"{survey} {season}: {count} alerts before, {after[(survey, season)]} now"
+            for (survey, season), count in sorted(before.items())
+            if (survey, season) in planned and after[(survey, season)] < (1 - DROP_LIMIT) * count]
+
+
+def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None, bands=("I",),
+          history=None, observed_at=None, force=False, on_loaded=None):
+    """Load the mirror into a new database at db_path; return the Report.
+
+    `plan` lists (Survey, seasons) pairs, e.g. [(registry.BY_KEY["ogle"], [2024, 2025])]; `events`, if given, limits
+    the build to those AlertNames. A mirror holding SYNTHETIC.txt at its top is demo data, and the
+    database says so. Unless `force`, a survey-season whose alerts dropped by more than 10% against the
+    database being replaced stops the build (DropRefused) and the old database stays. With a History,
+    each changed value is appended to it (observed at `observed_at`) and the history goes into the
+    database; `on_loaded(report)` runs just before that, to record the run.
+    """
+    db_path = Path(db_path)
+    report = report or Report()
+    observed_at = observed_at or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"))
+    if history:  # what this build adds to the history is kept only once its database is in place
+        history.hold()
+    try:
+        for survey, seasons in plan:
+            survey.load(mirror, writer, report, seasons=seasons, events=events, progress=progress,
+                        today=today, bands=bands)
+        drops = [] if force or events else alert_drops(db_path, writer.alerts.values(), plan)
+        if drops:
+            raise DropRefused("; ".join(drops))
+        if history:
+            report.notes.append(f"parameter history: {history.record(writer.alerts.values(), observed_at)} "
+                                f"alerts new or changed since the last build")
+        if on_loaded:
+            on_loaded(report)
+        writer.finish(report, {
+            "built_at": observed_at,
+            "mirror": str(mirror.root),
+            "synthetic": "1" if (mirror.root / SYNTHETIC_MARKER).is_file() else "0",
+            "surveys": " ".join(survey.name for survey, _ in plan),
+        }, history)
+    except BaseException:
+        writer.abandon()
+        if history:
+            history.rollback()
+        raise
+    os.replace(writer.path, db_path)
+    if history:
+        history.commit()
+    return report

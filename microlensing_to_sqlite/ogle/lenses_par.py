@@ -1,0 +1,30 @@
+"""lenses.par: an OGLE season's list of events, one fixed-width line each, with no uncertainties."""
+
+from ..parsing import ParseError, require_complete_last_line
+from .fit import PARAMETERS, coordinates, model_columns, parse_name
+
+
+def parse_lenses_par(text, source="lenses.par"):
+    """The season list: one record per event, with no uncertainties."""
+    lines = text.splitlines()
+    if not lines or not ("Event" in lines[0] and "Tmax(HJD)" in lines[0] and "I0" in lines[0]):
+        raise ParseError(source, 1, "the lenses.par header (Event Field StarNo RA Dec Tmax ... I_bl I0)",
+                         lines[0] if lines else "")
+    require_complete_last_line(text, source)
+    records = []
+    for number_, line in enumerate(lines[1:], start=2):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 14:
+            raise ParseError(source, number_, "14 whitespace-separated fields", line)
+        name = parse_name(fields[0], source, number_)
+        values = dict(zip(["Tmax", "Tmax_UT", "tau", "umin", "Amax", "Dmag", "fbl", "I_bl", "I0"], fields[5:]))
+        records.append({
+            "name": name,
+            "field": fields[1],
+            "star_id": fields[2],
+            **coordinates(fields[3], fields[4], source, number_, number_),
+            **model_columns(values, None, source, dict.fromkeys(PARAMETERS, number_)),
+        })
+    return records

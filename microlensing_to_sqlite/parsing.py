@@ -1,0 +1,96 @@
+"""Shared pieces of every survey parser: the error type, numbers, times, sexagesimal angles and HTML pages.
+
+The formulas themselves (time zero points, angles) live in formulas.py; here they raise ParseError.
+
+All parsers are pure functions from text to records. When the text is not what we expect they raise
+ParseError, naming the file, the line and what was expected, so that the build can report and skip
+that one file.
+"""
+
+import math
+
+from bs4 import BeautifulSoup
+from bs4.exceptions import ParserRejectedMarkup
+
+from . import formulas
+from .formulas import HJD_OFFSET
+
+
+class ParseError(ValueError):
+    """A survey file that does not have the layout we know."""
+
+    def __init__(self, source, line, expected, found=None):
+        self.source = source
+        self.line = line
+        self.expected = expected
+        self.found = found
+        self.reason = f"expected {expected}"
+        if found is not None:
+            self.reason += f", found {found[:120]!r}"
+        where = f"{source}, line {line}" if line else str(source)
+        super().__init__(f"{where}: {self.reason}")
+
+
+def decimals(token):
+    """How many digits the survey wrote after the decimal point."""
+    point = token.find(".")
+    return 0 if point < 0 else len(token) - point - 1
+
+
+def number(token, source, line, what):
+    """A finite float, or ParseError naming the column."""
+    try:
+        value = float(token)
+    except ValueError:
+        raise ParseError(source, line, f"a number for {what}", token) from None
+    if not math.isfinite(value):
+        raise ParseError(source, line, f"a finite number for {what}", token)
+    return value
+
+
+def finite_or_none(value):
+    return value if math.isfinite(value) else None
+
+
+def html_soup(html, source):
+    """The page as a BeautifulSoup tree (html.parser).
+
+    html.parser gives up on a few malformed declarations, such as a `<![` that opens no marked section (a page
+    cut or garbled in transfer): that page is a ParseError, not bs4's ParserRejectedMarkup.
+    """
+    try:
+        return BeautifulSoup(html, "html.parser")
+    except ParserRejectedMarkup as error:
+        complaint = str(error).rsplit("Original exception(s) from parser:", 1)[-1].strip()
+        raise ParseError(source, None, "HTML that Python's html.parser can read", complaint) from None
+
+
+def require_complete_last_line(text, source):
+    """A file cut off mid-transfer ends mid-line; loading its first part as if complete would be wrong."""
+    if text and not text.endswith("\n"):
+        raise ParseError(source, text.count("\n") + 1, "a complete last line (the file ends mid-line)")
+
+
+def hjd_minus_2450000(token, source, line, offset=0.0):
+    """A survey time as HJD - 2450000, rounded to the decimals the survey published.
+
+    `offset` is what the survey already subtracted (0 for full HJD, 2400000 for HJD - 2400000).
+    Rounding keeps `2460746.661` as `10746.661` instead of `10746.660999999847`.
+    """
+    value = number(token, source, line, "a time") + offset - HJD_OFFSET
+    return round(value, decimals(token))
+
+
+def sexagesimal_to_degrees(text, hours, source=None, line=None):
+    """`17:51:48.02` (hours) or `-28:59:03.3` (degrees) to decimal degrees, rounded to 1e-7 deg (0.4 mas);
+    ParseError naming the file and line when it is not such an angle in range."""
+    try:
+        return formulas.sexagesimal_to_degrees(text, hours)
+    except ValueError:
+        pass
+    try:
+        formulas.sexagesimal_parts(text)
+    except ValueError:
+        raise ParseError(source, line, "a sexagesimal RA hh:mm:ss.ss" if hours else "a sexagesimal Dec dd:mm:ss.s",
+                         text) from None
+    raise ParseError(source, line, "RA in 00:00:00..23:59:59.99" if hours else "Dec in -90..+90", text)

@@ -1,0 +1,85 @@
+"""What a run does: which seasons of which surveys, which events are due for a fetch, and what its exit
+status says. Pure decisions over the options, the mirror and the date; nothing here fetches or loads."""
+
+from .formulas import hjd_today
+
+EXIT_OK = 0
+EXIT_SOME_FILES_FAILED = 3
+EXIT_SOURCE_FAILED = 4
+EXIT_REFUSED = 5
+STATUS_WORDS = {EXIT_OK: "ok", EXIT_SOME_FILES_FAILED: "some files failed", EXIT_SOURCE_FAILED: "a source failed",
+                EXIT_REFUSED: "refused"}
+# An event is over for good this long after its peak: more than 5 tE and 60 days.
+OVER_AFTER_TE = 5
+OVER_AFTER_DAYS = 60
+
+
+def fetch_seasons(survey, options, today):
+    """The seasons to fetch: --events' seasons, --years, in an update the current and the previous season,
+    else every season the survey has had."""
+    available = survey.seasons(today)
+    if options.events:
+        return sorted({e.season for e in options.events if e.survey == survey.name})
+    if options.years:
+        return [y for y in options.years if y in available]
+    if options.update:
+        return [s for s in available if s >= today.year - 1]
+    return available
+
+
+def load_seasons(survey, options, today, mirror):
+    """The seasons to load: a live build's (or those named with --events or --years) are the seasons it
+    fetched; offline and in an update, every season the mirror holds."""
+    if options.events or options.years or not (options.offline or options.update):
+        return fetch_seasons(survey, options, today)
+    return sorted(set(survey.seasons(today)) & set(survey.mirrored_seasons(mirror)))
+
+
+def fetch_plan(options, today):
+    return [(survey, fetch_seasons(survey, options, today)) for survey in options.surveys]
+
+
+def load_plan(options, today, mirror):
+    return [(survey, load_seasons(survey, options, today, mirror)) for survey in options.surveys]
+
+
+def is_long_over(record, today_hjd):
+    """Over for good: more than 5 tE and 60 days past the peak."""
+    t0, tE = record.get("t0"), record.get("tE")
+    return t0 is not None and tE is not None and today_hjd > t0 + OVER_AFTER_TE * tE + OVER_AFTER_DAYS
+
+
+def events_due(survey, fetcher, before, listed, today, refresh_days, update):
+    """The listed events worth asking about. In an update: those whose line in the season list is new or
+    changed since the list the database was built from (the surveys refit an event when new data come),
+    and any whose files are older than refresh_days. In a full build: all but the events long over whose
+    files are younger than refresh_days."""
+    today_hjd = hjd_today(today)
+    due = []
+    for name, record in listed.items():
+        urls = survey.event_urls(fetcher.mirror, name)
+        fresh = bool(urls) and fetcher.last_answer_age_days(urls[0]) < refresh_days
+        if update:
+            unchanged = name in before and same_listing(before[name], record)
+            skip = fresh and unchanged
+        else:
+            skip = fresh and is_long_over(record, today_hjd)
+        if not skip:
+            due.append(name)
+    return due
+
+
+def same_listing(one, other):
+    return {k: v for k, v in one.items() if k != "fetched_at"} == {k: v for k, v in other.items() if k != "fetched_at"}
+
+
+def exit_status(report, plan, loaded=True):
+    """0 all good; 3 some files failed; 4 a survey of the plan loaded no alert at all."""
+    alerts = {survey.name: 0 for survey, seasons in plan if seasons}
+    for (survey, _), counts in report.counts.items():
+        alerts[survey] = alerts.get(survey, 0) + counts["alerts"]
+    if loaded and any(n == 0 for n in alerts.values()):
+        return EXIT_SOURCE_FAILED
+    if any(p["kind"] != "missing" for p in report.problems):
+        return EXIT_SOME_FILES_FAILED
+    return EXIT_OK

@@ -1,0 +1,37 @@
+"""What a build loaded and what went wrong, per survey and season: the counts, the problems, the summary."""
+
+import collections
+import threading
+
+
+class Report:
+    """What a build loaded and what went wrong, per survey and season."""
+
+    def __init__(self):
+        self.counts = collections.defaultdict(collections.Counter)
+        self.problems = []
+        self.notes = []
+        self.lock = threading.Lock()
+
+    def count(self, survey, season, what, n=1):
+        with self.lock:  # the surveys are fetched side by side
+            self.counts[(survey, season)][what] += n
+
+    def problem(self, kind, survey, season, url, detail, alert_name=None, line=None):
+        self.problems.append({"survey": survey, "season": season, "alert_name": alert_name, "kind": kind,
+                              "url": url, "line": line, "detail": detail})
+        self.count(survey, season, kind)
+
+    def summary(self):
+        lines = [f"{'survey':6} {'season':>6} {'alerts':>7} {'photometry':>11} {'dropped':>8} {'missing':>8} "
+                 f"{'unparsed':>8} {'failed':>7}"]
+        for (survey, season), c in sorted(self.counts.items()):
+            # Points a survey publishes without a usable time, flux or magnitude (see the survey loaders).
+            dropped = sum(n for what, n in c.items() if what.startswith("dropped"))
+            lines.append(f"{survey:6} {season:>6} {c['alerts']:>7} {c['photometry']:>11} {dropped:>8} "
+                         f"{c['missing']:>8} {c['parse_error']:>8} {c['fetch_failed']:>7}")
+        for p in self.problems:
+            if p["kind"] != "missing":
+                where = f"{p['url']}, line {p['line']}" if p["line"] else p["url"]
+                lines.append(f"  {p['kind']}: {where}: {p['detail']}")
+        return "\n".join(lines + self.notes)

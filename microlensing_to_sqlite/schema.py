@@ -1,0 +1,147 @@
+"""The database schema, in one place. Column descriptions and units live in metadata.yml.
+
+The parameter history and the build runs are kept between builds (history.py) and copied in.
+"""
+
+from .history import SCHEMA as HISTORY_SCHEMA
+from .registry import SURVEYS
+
+# Model parameters every survey may report, each followed by its 1-sigma uncertainty column.
+MODEL_PARAMETERS = ["t0", "tE", "u0", "Amax", "Dmag", "fbl", "Ibase", "Isrc"]
+
+ALERT_COLUMNS = [
+    "alert_name", "alert_id", "short_name", "survey", "season", "region", "field", "star_id",
+    "ra", "dec", "ra_hms", "dec_dms", "l", "b",
+    *[c for p in MODEL_PARAMETERS for c in (p, p + "_err")],
+    "classification", "classification_al", "Icat", "catalog_type", "A_I", "internal_id", "zp", "f_ref",
+    "alert_date", "public_from", "remarks", "event_id", "n_photometry", "alert_url", "data_url", "fetched_at",
+    "first_seen",
+]
+
+# The events table: each survey's name and fit side by side.
+EVENT_SURVEYS = [survey.events_prefix for survey in SURVEYS]
+EVENT_PARAMETERS = ["t0", "tE", "u0", "Ibase"]
+EVENT_COLUMNS = [
+    "event_id", "n_alerts", "season", *[f"{s}_name" for s in EVENT_SURVEYS], "prime_name", "ra", "dec", "l", "b",
+    "max_tension_sigma", "disagreements", "untested", "same_survey_alerts",
+    *[f"{s}_{p}{e}" for s in EVENT_SURVEYS for p in EVENT_PARAMETERS for e in ("", "_err")],
+]
+CROSSMATCH_COLUMNS = ["alert_name", "other_name", "method", "separation_arcsec", "delta_t0"]
+
+SCHEMA = """
+CREATE TABLE sources (
+    survey TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    home_url TEXT,
+    data_url TEXT,
+    credit TEXT,
+    data_policy TEXT
+);
+
+CREATE TABLE alerts (
+    alert_name TEXT PRIMARY KEY,
+    alert_id INTEGER NOT NULL UNIQUE,
+    short_name TEXT,
+    survey TEXT NOT NULL REFERENCES sources(survey),
+    season INTEGER NOT NULL,
+    region TEXT NOT NULL,
+    field TEXT,
+    star_id TEXT,
+    ra REAL, dec REAL, ra_hms TEXT, dec_dms TEXT, l REAL, b REAL,
+    t0 REAL, t0_err REAL, tE REAL, tE_err REAL, u0 REAL, u0_err REAL,
+    Amax REAL, Amax_err REAL, Dmag REAL, Dmag_err REAL, fbl REAL, fbl_err REAL,
+    Ibase REAL, Ibase_err REAL, Isrc REAL, Isrc_err REAL,
+    classification TEXT,
+    classification_al TEXT,
+    Icat REAL,
+    catalog_type INTEGER,
+    A_I REAL,
+    internal_id TEXT,
+    zp REAL,
+    f_ref REAL,
+    alert_date TEXT,
+    public_from TEXT,
+    remarks TEXT,
+    event_id INTEGER REFERENCES events(event_id),
+    n_photometry INTEGER NOT NULL DEFAULT 0,
+    alert_url TEXT,
+    data_url TEXT,
+    fetched_at TEXT,
+    first_seen TEXT
+);
+CREATE INDEX alerts_survey_season ON alerts(survey, season);
+CREATE INDEX alerts_t0 ON alerts(t0);
+CREATE INDEX alerts_tE ON alerts(tE);
+CREATE INDEX alerts_short_name ON alerts(short_name);
+CREATE INDEX alerts_dec ON alerts(dec);  -- the cone search's bounding box
+CREATE INDEX alerts_first_seen ON alerts(first_seen);
+
+-- Full-text search over names, classifications and remarks (Datasette shows a search box).
+CREATE VIRTUAL TABLE alerts_fts USING fts5(alert_name, short_name, classification, remarks,
+                                           content='alerts', content_rowid='rowid');
+CREATE INDEX alerts_event_id ON alerts(event_id);
+
+-- The big table. Clustered on its key (WITHOUT ROWID) with a small integer alert key, so that there is
+-- no second index and one alert's lightcurve is one contiguous range: about 50 bytes a row.
+CREATE TABLE photometry (
+    alert_id INTEGER NOT NULL REFERENCES alerts(alert_id),
+    telescope TEXT NOT NULL,
+    band TEXT NOT NULL,
+    hjd REAL NOT NULL,
+    mag REAL,
+    mag_err REAL,
+    delta_flux REAL,
+    flux_err REAL,
+    seeing REAL,
+    fwhm REAL,
+    sky REAL,
+    secz REAL,
+    PRIMARY KEY (alert_id, telescope, band, hjd)
+) WITHOUT ROWID;
+
+-- Cross-references the surveys publish: KMTNet's related-event column, MOA's moa2ogle list.
+CREATE TABLE published_crossrefs (
+    alert_name TEXT NOT NULL REFERENCES alerts(alert_name),
+    other_name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    published_as TEXT,
+    PRIMARY KEY (alert_name, other_name, source)
+);
+CREATE INDEX published_crossrefs_other ON published_crossrefs(other_name);
+
+-- Pairs of alerts believed to be the same physical event, one row per method that found the pair.
+CREATE TABLE crossmatches (
+    alert_name TEXT NOT NULL REFERENCES alerts(alert_name),
+    other_name TEXT NOT NULL REFERENCES alerts(alert_name),
+    method TEXT NOT NULL,
+    separation_arcsec REAL,
+    delta_t0 REAL,
+    PRIMARY KEY (alert_name, other_name, method)
+);
+CREATE INDEX crossmatches_other ON crossmatches(other_name);
+""" + f"""
+CREATE TABLE events (
+    event_id INTEGER PRIMARY KEY,
+    n_alerts INTEGER NOT NULL,
+    season INTEGER NOT NULL,
+    {", ".join(f"{c} {'TEXT' if c.endswith(('_name', 'disagreements', 'untested', 'same_survey_alerts')) else 'REAL'}"
+               for c in EVENT_COLUMNS[3:])}
+);
+""" + """
+
+CREATE TABLE build_problems (
+    id INTEGER PRIMARY KEY,
+    survey TEXT,
+    season INTEGER,
+    alert_name TEXT,
+    kind TEXT NOT NULL,
+    url TEXT,
+    line INTEGER,
+    detail TEXT
+);
+
+CREATE TABLE build_info (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+""" + HISTORY_SCHEMA

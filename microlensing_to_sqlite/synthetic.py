@@ -1,0 +1,72 @@
+"""Synthetic point-lens events and their observations, for the demo mirror and the benchmarks.
+
+Nothing here is real data.
+"""
+
+import datetime
+import math
+
+import numpy
+
+from .formulas import degrees_to_sexagesimal
+
+MJD_EPOCH = datetime.datetime(1858, 11, 17)
+BULGE_SEASON_MONTHS = range(2, 11)  # the bulge is observable from February to October
+
+
+def hjd_to_datetime(hjd):
+    return MJD_EPOCH + datetime.timedelta(days=hjd - 2400000.5)
+
+
+def datetime_to_hjd(moment):
+    return (moment - MJD_EPOCH).total_seconds() / 86400 + 2400000.5
+
+
+PLANTED_NOW = ["long_now"] * 3 + ["high_magnification_now"] * 2 + ["short"] * 2
+
+
+def draw_event(rng, season, today_hjd, kind=None):
+    """One event's true parameters (t0 in full HJD). A few kinds are planted so every candidate query
+    finds something."""
+    current = season == hjd_to_datetime(today_hjd).year
+    kinds = ["ordinary"] * 12 + ["long"] * 2 + ["short", "blended", "peak_at_zero"]
+    kind = kind or str(rng.choice(kinds + (["long_now", "high_magnification_now"] if current else [])))
+    season_start = datetime_to_hjd(datetime.datetime(season, 2, 1))
+    # Past seasons end with the bulge season; the current one runs a month past today.
+    latest = today_hjd + 30 if current else datetime_to_hjd(datetime.datetime(season, 10, 31))
+    tE = {"long": rng.uniform(100, 350), "long_now": rng.uniform(110, 300),
+          "short": rng.uniform(0.4, 2.0)}.get(kind, rng.lognormal(math.log(25), 0.6))
+    t0 = rng.uniform(season_start + 20, max(latest, season_start + 30))
+    if kind in ("long_now", "high_magnification_now"):
+        t0 = today_hjd - rng.uniform(0, 10)  # what the candidate queries look for: peaking about now
+    return {
+        "kind": kind,
+        "ra": rng.uniform(262.5, 272.5), "dec": rng.uniform(-34.5, -22.5),
+        "field": f"BLG{rng.integers(500, 530)}.{rng.integers(1, 33):02d}",
+        "star_id": str(rng.integers(1000, 250000)),
+        "t0": t0,
+        "tE": tE,
+        "u0": {"peak_at_zero": 0.0, "high_magnification_now": rng.uniform(0.005, 0.04)}.get(kind, rng.uniform(0.01, 1.0)),
+        "fbl": rng.uniform(0.15, 0.8) if kind == "blended" else 1.0,
+        "Ibase": rng.uniform(16.0, 19.5) if kind == "long_now" else rng.uniform(16.0, 20.5),
+    }
+
+
+def observation_times(rng, first_season, t0, tE, last_hjd):
+    """Nightly-ish epochs in the bulge seasons from first_season on, denser around the peak."""
+    start = datetime_to_hjd(datetime.datetime(first_season, 2, 1))
+    n = int(rng.integers(200, 1500))
+    times = rng.uniform(start, last_hjd, size=3 * n)
+    months = numpy.array([hjd_to_datetime(t).month for t in times])
+    times = times[numpy.isin(months, list(BULGE_SEASON_MONTHS))][:n]
+    near_peak = rng.uniform(t0 - 2 * tE, t0 + 2 * tE, size=min(200, int(20 * tE) + 20))
+    times = numpy.concatenate([times, near_peak[near_peak < last_hjd]])
+    return numpy.unique(numpy.round(times, 5))
+
+
+def ra_hms(ra, decimals=2):
+    return degrees_to_sexagesimal(ra, hours=True, places=decimals)
+
+
+def dec_dms(dec, decimals=1):
+    return degrees_to_sexagesimal(dec, hours=False, places=decimals, plus=True)
