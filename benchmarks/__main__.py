@@ -32,7 +32,8 @@ import traceback
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from build import kmtnet, ogle
+from microlensing_to_sqlite.kmtnet import site as kmtnet
+from microlensing_to_sqlite.ogle import site as ogle
 
 from . import ingest, load, scrape, serving
 
@@ -306,8 +307,8 @@ def scrape_notes(s):
         f"rate the season with real KMTNet lengths (~{real_rows / 1e6:,.0f} M rows) would take "
         f"~{real_rows / (rows / load_seconds) / 60:,.1f} min per load. `--kmt-points 1000 2700` gives the real lengths.",
         f"- Served from a loopback replay server (127.0.0.1, threaded, its own process, {s['latency'] * 1000:.0f} ms per "
-        f"request, ETag/Last-Modified and 304, enforcing nothing). The build ran as `python -m build --years 2025 --surveys "
-        f"ogle kmtnet --rate {rate:g} --per-host {s['per_host']}` (build.__main__.main) with httpx forwarding every "
+        f"request, ETag/Last-Modified and 304, enforcing nothing). The build ran as `./build --years 2025 --surveys "
+        f"ogle kmtnet --rate {rate:g} --per-host {s['per_host']}` (cli.main) with httpx forwarding every "
         f"request to it. The rate cap is {rate:g} request starts a second per host (the default is 4) so that the season "
         f"fits the run; --per-host {s['per_host']} so that the cap, not latency x concurrency ({s['per_host']} / "
         f"{s['latency']:g} s = {s['per_host'] / s['latency']:.0f}/s), is the limit.",

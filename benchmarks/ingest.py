@@ -7,8 +7,8 @@ import time
 
 import numpy
 
-from build.load import DatabaseWriter
-from build.ogle import PHOT_COLUMNS
+from microlensing_to_sqlite.ogle.phot_dat import PHOT_COLUMNS
+from microlensing_to_sqlite.writer import DatabaseWriter
 
 
 def lightcurves(total_rows, seed=1, first_alert_id=10250000):
@@ -115,7 +115,7 @@ def record_breakdown(db, sample=5000):
 def crossmatch_all_seasons(n_alerts=75_000, seed=2):
     """Positional matching of every alert of every season at once, against a brute-force search of a
     sample (the vectorised KD-tree search must finish in seconds)."""
-    from build.crossmatch import crossmatch_rows, separation_arcsec
+    from microlensing_to_sqlite.crossmatch import crossmatch_rows, separation_arcsec
 
     rng = numpy.random.default_rng(seed)
     surveys = ["OGLE", "MOA", "KMT"]

@@ -2,7 +2,7 @@
 
 The server (127.0.0.1 only, one thread per connection, in a process of its own so that it does not share
 the build's interpreter lock) answers `GET /<host>/<url path>` with the mirror file of
-`https://<host>/<url path>` (build.mirror.Mirror's layout: a query string stays in the file name),
+`https://<host>/<url path>` (mirror.Mirror's layout: a query string stays in the file name),
 after `latency` seconds. It sends an ETag and a Last-Modified and answers a matching If-None-Match or
 If-Modified-Since with 304, as the survey sites' Apache does, and a file it does not have with 404. It
 enforces nothing: no rate limit, no connection limit. `GET /-/stats` gives the requests it has answered,
@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
-from build.mirror import Mirror
+from microlensing_to_sqlite.mirror import Mirror
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -1,9 +1,9 @@
 """Scrape speed against politeness, and the nightly update, with the real build against a replay server.
 
-The build runs as `python -m build` does (build.__main__.main), with httpx sending every request to the
+The build runs as `./build` does (cli.main), with httpx sending every request to the
 loopback replay server (benchmarks/replay.py) and OGLE's last.changed fetched through it too. The fetch
-stage is timed by wrapping build.__main__.fetch (one call per survey) and build.fetch.Fetcher.fetch (one
-call per batch of URLs); nothing in build/ is changed.
+stage is timed by wrapping pipeline.FetchStage.run (one call per survey) and fetch.Fetcher.fetch (one
+call per batch of URLs); nothing in the package is changed.
 """
 
 import contextlib
@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-import build.__main__ as build_main
-from build import fetch as fetch_module
-from build.mirror import Mirror
+from microlensing_to_sqlite import cli, pipeline
+from microlensing_to_sqlite.fetch import fetcher as fetch_module
+from microlensing_to_sqlite.mirror import Mirror
 
 from .replay import ReplayServer, difference, requests_in
 from .season import SEASON, TODAY, Season
@@ -29,15 +29,15 @@ def fetch_timer():
     may run the surveys one after another or side by side, so the fetch's wall time is the span from the
     first start to the last end."""
     surveys, batches, lock = [], [], threading.Lock()
-    survey_fetch, batch_fetch = build_main.fetch, fetch_module.Fetcher.fetch
+    survey_fetch, batch_fetch = pipeline.FetchStage.run, fetch_module.Fetcher.fetch
 
-    def timed_survey(fetcher, survey_build, *args, **kwargs):
+    def timed_survey(stage, survey, *args, **kwargs):
         start = time.perf_counter()
         try:
-            return survey_fetch(fetcher, survey_build, *args, **kwargs)
+            return survey_fetch(stage, survey, *args, **kwargs)
         finally:
             with lock:
-                surveys.append((survey_build.SURVEY, start, time.perf_counter()))
+                surveys.append((survey.name, start, time.perf_counter()))
 
     def timed_batch(self, urls, *args, **kwargs):
         urls = list(urls)
@@ -49,22 +49,22 @@ def fetch_timer():
             with lock:
                 batches.append((" ".join(hosts), len(urls), start, time.perf_counter()))
 
-    build_main.fetch, fetch_module.Fetcher.fetch = timed_survey, timed_batch
+    pipeline.FetchStage.run, fetch_module.Fetcher.fetch = timed_survey, timed_batch
     try:
         yield surveys, batches
     finally:
-        build_main.fetch, fetch_module.Fetcher.fetch = survey_fetch, batch_fetch
+        pipeline.FetchStage.run, fetch_module.Fetcher.fetch = survey_fetch, batch_fetch
 
 
 def run_build(server, argv, log):
-    """build.__main__.main(argv) against the server: exit status, wall seconds, the fetch stage's wall seconds
+    """cli.main(argv) against the server: exit status, wall seconds, the fetch stage's wall seconds
     (first start to last end), per-survey spans and batches (seconds from the fetch's start), and the
     requests answered per host and status."""
     before = server.stats()
     with fetch_timer() as (surveys, batches), open(log, "a") as out, contextlib.redirect_stdout(out):
-        print(f"$ python -m build {' '.join(argv)}", flush=True)
+        print(f"$ ./build {' '.join(argv)}", flush=True)
         start = time.perf_counter()
-        status = build_main.main(argv, transport=server.transport(), today=TODAY, ftp_open=server.ftp_open)
+        status = cli.main(argv, transport=server.transport(), today=TODAY, ftp_open=server.ftp_open)
         seconds = time.perf_counter() - start
     first = min(s for _, s, _ in surveys)
     spans = {}

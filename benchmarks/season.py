@@ -10,7 +10,7 @@ for the replay server to serve to the real build.
   tenth of that. To save time and disk the bundles come from a pool of a few dozen, hard-linked into
   each event's folder; the build still downloads and parses each event's copy.
 
-The numbers and the text layouts come from build.demo_ogle and build.demo_kmtnet (the demo mirror's
+The numbers and the text layouts come from ogle/demo.py and kmtnet/demo.py (the demo mirror's
 writers), so the files parse as the real ones do. Nothing here is real data.
 """
 
@@ -23,10 +23,12 @@ from pathlib import Path
 
 import numpy
 
-from build import demo_kmtnet, demo_ogle, kmtnet, ogle
-from build.mirror import Mirror
-from build.names import AlertName
-from build.synthetic import datetime_to_hjd, draw_event, pspl_magnitude
+from microlensing_to_sqlite.kmtnet import demo as demo_kmtnet, site as kmtnet
+from microlensing_to_sqlite.mirror import Mirror
+from microlensing_to_sqlite.names import AlertName
+from microlensing_to_sqlite.ogle import demo as demo_ogle, site as ogle
+from microlensing_to_sqlite.formulas import point_lens_magnitude
+from microlensing_to_sqlite.synthetic import datetime_to_hjd, draw_event
 
 SEASON = 2025
 TODAY = datetime.date(2025, 10, 15)  # in the season, so that an update treats it as the current one
@@ -47,7 +49,7 @@ def phot_dat(event, n, rng, last_hjd):
     times = numpy.concatenate([rng.uniform(start, last_hjd, n - near),
                                rng.uniform(event["t0"] - 2 * event["tE"], event["t0"] + 2 * event["tE"], near)])
     times = numpy.unique(numpy.round(numpy.clip(times, start, last_hjd), 5))
-    true = pspl_magnitude(times, event["t0"], event["tE"], event["u0"], event["fbl"], event["Ibase"])
+    true = point_lens_magnitude(times, event["t0"], event["tE"], event["u0"], event["Ibase"], event["fbl"])
     errors = numpy.clip(0.004 + 0.03 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.8)
     observed = true + rng.normal(0, errors)
     seeing = rng.uniform(2.2, 6.8, len(times))
@@ -61,7 +63,7 @@ def pysis_text(rng, n, band, t0, tE):
     """One site's season of pySIS photometry (full HJD, as KMTNet writes it from 2025)."""
     times = numpy.sort(rng.uniform(t0 - 120, t0 + 120, n))
     times = numpy.unique(numpy.round(times, 5))
-    true = pspl_magnitude(times, t0, tE, rng.uniform(0.05, 1.0), 1.0, rng.uniform(17, 20))
+    true = point_lens_magnitude(times, t0, tE, rng.uniform(0.05, 1.0), rng.uniform(17, 20), 1.0)
     errors = numpy.clip(0.004 + 0.02 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.5)
     observed = true + rng.normal(0, errors)
     flux = 10 ** (0.4 * (28 - observed))

@@ -19,16 +19,17 @@ from pathlib import Path
 import httpx
 import numpy
 
-from build import crossmatch, kmtnet, schema
-from build.load import DatabaseWriter, insert
-from build.names import AlertName
-from build.ogle import PHOT_COLUMNS as OGLE_COLUMNS
-from build.sky import add_galactic_coordinates
-from build.sources import SOURCES
+from microlensing_to_sqlite import crossmatch, schema
+from microlensing_to_sqlite.kmtnet import site as kmtnet
+from microlensing_to_sqlite.names import AlertName
+from microlensing_to_sqlite.writer import DatabaseWriter, insert
+from microlensing_to_sqlite.kmtnet.survey import PHOT_COLUMNS as KMT_COLUMNS
+from microlensing_to_sqlite.moa.survey import PHOT_COLUMNS as MOA_COLUMNS
+from microlensing_to_sqlite.ogle.phot_dat import PHOT_COLUMNS as OGLE_COLUMNS
+from microlensing_to_sqlite.registry import SURVEYS
+from microlensing_to_sqlite.sky import add_galactic_coordinates
 
 ROOT = Path(__file__).resolve().parents[1]
-KMT_COLUMNS = ("hjd", "mag", "mag_err", "delta_flux", "flux_err", "fwhm", "sky", "secz")
-MOA_COLUMNS = ("hjd", "mag", "mag_err", "delta_flux", "flux_err")
 # The probes: OGLE-2025-BLG-0001 is the 5,000-point lightcurve; 0001-0020 are the 100,000-point export.
 PROBE_POINTS = 5000
 PROBES = 20
@@ -145,7 +146,8 @@ def finish(writer, records):
     db.execute("INSERT INTO alerts_fts(alerts_fts) VALUES ('rebuild')")
     insert(db, "events", schema.EVENT_COLUMNS, events)
     insert(db, "crossmatches", schema.CROSSMATCH_COLUMNS, matches)
-    db.executemany("INSERT INTO sources VALUES (:survey, :name, :home_url, :data_url, :credit, :data_policy)", SOURCES)
+    db.executemany("INSERT INTO sources VALUES (:survey, :name, :home_url, :data_url, :credit, :data_policy)",
+                   [survey.source for survey in SURVEYS])
     db.executemany("INSERT INTO build_info VALUES (?, ?)", [("built_at", "benchmark"), ("synthetic", "1"),
                                                              ("surveys", "OGLE MOA KMT")])
     db.execute("COMMIT")

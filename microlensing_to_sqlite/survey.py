@@ -58,6 +58,7 @@ class Survey:
     events_prefix: str            # the prefix of its columns in the events table: "ogle" (ogle_name, ogle_t0, ...)
     source: dict                  # its row of the `sources` table: name, home_url, data_url, credit, data_policy
     change_marker = None          # a URL that changes whenever anything on the site does (OGLE's last.changed)
+    seasons_url = None            # the folder URL whose subfolders are the seasons (`.../ews/2025/`), if there is one
     demo_share = 0.5              # the share of the demo's physical events this survey alerts
 
     @property
@@ -75,8 +76,8 @@ class Survey:
         raise NotImplementedError
 
     def mirrored_seasons(self, mirror):
-        """The seasons the mirror holds files for."""
-        raise NotImplementedError
+        """The seasons the mirror holds files for: by default the four-digit folders under seasons_url."""
+        return [int(entry) for entry in mirror.listdir(self.seasons_url) if entry.isdigit() and len(entry) == 4]
 
     def list_urls(self, season):
         """The season's list files, the one `season_list` reads first."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from build.crossmatch import crossmatch_rows, event_rows, recovery_of_published, separation_arcsec
+from microlensing_to_sqlite.crossmatch import crossmatch_rows, event_rows, recovery_of_published, separation_arcsec
 
 ARCSEC = 1 / 3600
 

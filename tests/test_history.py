@@ -4,10 +4,11 @@ import sqlite3
 
 import pytest
 
-from build.__main__ import EXIT_OK, EXIT_REFUSED, main
-from build import ogle
-from build.mirror import Mirror
-from build.names import AlertName
+from microlensing_to_sqlite.cli import main
+from microlensing_to_sqlite.plan import EXIT_OK, EXIT_REFUSED
+from microlensing_to_sqlite.ogle import site as ogle
+from microlensing_to_sqlite.mirror import Mirror
+from microlensing_to_sqlite.names import AlertName
 
 HEADER = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
           "  Dmag   fbl  I_bl    I0\n\n")

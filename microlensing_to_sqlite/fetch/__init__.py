@@ -9,7 +9,7 @@
 
 from .fetcher import Fetcher
 from .hosts import Politeness
-from .outcome import REMOVED, STATUSES, Outcome, counts
+from .outcome import REMOVED, Outcome
 from .request import Retries
 
-__all__ = ["Fetcher", "Politeness", "Retries", "Outcome", "REMOVED", "STATUSES", "counts"]
+__all__ = ["Fetcher", "Politeness", "Retries", "Outcome", "REMOVED"]

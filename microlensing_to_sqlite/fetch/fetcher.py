@@ -62,9 +62,6 @@ class Fetcher:
             self.validators.save()
         return outcomes
 
-    def fetch_one(self, url):
-        return self.fetch([url])[0]  # through the host's queue, so a host given up is not asked again
-
     def last_answer_age_days(self, url):
         return self.validators.last_answer_age_days(url)
 

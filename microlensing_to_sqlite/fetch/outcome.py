@@ -2,18 +2,11 @@
 
 from dataclasses import dataclass
 
-STATUSES = ("fetched", "unchanged", "missing", "failed", "skipped")
 REMOVED = "; removed from the mirror"  # a missing file the mirror had: a change for an update
 
 
 @dataclass
 class Outcome:
     url: str
-    status: str  # one of STATUSES: "missing" is a 404/410, "skipped" a URL of a host given up
+    status: str  # fetched, unchanged, missing (a 404 or 410), failed, or skipped (its host was given up)
     detail: str = ""
-
-
-def counts(outcomes):
-    """How many outcomes have each status: {"fetched": 3, "unchanged": 0, "missing": 1, ...}."""
-    statuses = [outcome.status for outcome in outcomes]
-    return {status: statuses.count(status) for status in STATUSES}

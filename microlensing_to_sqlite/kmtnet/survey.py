@@ -28,6 +28,7 @@ class Kmtnet(Survey):
     naming = Naming(site.SURVEY, "K", 3)
     key = "kmtnet"
     events_prefix = "kmt"
+    seasons_url = site.EVENT_ROOT + "/"
     demo_share = 0.85
     source = {
         "survey": site.SURVEY,
@@ -41,9 +42,6 @@ class Kmtnet(Survey):
 
     def seasons(self, today=None):
         return site.seasons(today)
-
-    def mirrored_seasons(self, mirror):
-        return [int(entry) for entry in mirror.listdir(site.EVENT_ROOT + "/") if entry.isdigit()]
 
     def list_urls(self, season):
         return [site.listpage_url(season)]

@@ -18,18 +18,10 @@ def calibrated(zp, f_ref):
 
 
 def flux_to_magnitudes(delta_flux, flux_err, zp, f_ref):
-    """MOA's calibration: I = ZP - 2.5 log10(dF + F_ref), sigma_I = (2.5 / ln 10) sigma_dF / (dF + F_ref).
+    """MOA's calibration over arrays: I = ZP - 2.5 log10(dF + F_ref), sigma_I = (2.5 / ln 10) sigma_dF / (dF + F_ref).
 
-    (None, None) when the event is uncalibrated (see `calibrated`) or dF + F_ref <= 0 (no magnitude exists).
+    NaN where there is no magnitude: the event is uncalibrated (see `calibrated`) or dF + F_ref <= 0.
     """
-    total = delta_flux + f_ref
-    if not calibrated(zp, f_ref) or not total > 0:
-        return None, None
-    return zp - 2.5 * math.log10(total), MAG_PER_LN_FLUX * flux_err / total
-
-
-def flux_to_magnitudes_array(delta_flux, flux_err, zp, f_ref):
-    """`flux_to_magnitudes` over numpy arrays: NaN where there is no magnitude."""
     delta_flux = numpy.asarray(delta_flux, dtype=float)
     flux_err = numpy.asarray(flux_err, dtype=float)
     total = delta_flux + f_ref

@@ -1,7 +1,7 @@
 """SYNTHETIC demo files in MOA's moaprime formats: the season index, event pages, photometry files.
 
 The index follows the recorded 2025 page; the event page and the data file follow the layouts inferred in
-tests/fixtures/moa (no real copy exists). Times are written as JD equal to the synthetic HJD: the build's
+tests/data/handwritten-moa (no real copy exists). Times are written as JD equal to the synthetic HJD: the build's
 heliocentric correction then shifts them by up to 0.006 d, which a demo does not mind.
 """
 

@@ -62,22 +62,12 @@ def moa2ogle_url(season):
     return f"{season_root(season)}/moa2ogle.txt"
 
 
-def moa2ogle_fetchtxt_url(season):
-    """The same cross-identifications through fetchtxt.php (the link on alert.php; wrapped in `<pre>`)."""
-    return f"{season_root(season)}/fetchtxt.php?path=moa/alert{season}/moa2ogle.txt"
-
-
 def prime_index_url(season):
     return f"{PRIME_ROOT}/alerts/index/moa/{season}"
 
 
 def prime_display_url(name: AlertName):
     return f"{PRIME_ROOT}/alerts/display/{name.full}"
-
-
-def list_url(season):
-    """The season's list: index.dat up to 2024, the moaprime HTML index from 2025."""
-    return index_dat_url(season) if season <= LAST_OLD_SEASON else prime_index_url(season)
 
 
 def alert_page_url(name: AlertName, internal_id=None):

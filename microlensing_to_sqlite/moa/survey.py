@@ -20,7 +20,7 @@ from ..parsing import ParseError
 from ..survey import Naming, Survey, parse_mirrored
 from . import site
 from .alert_page import parse_alert_page
-from .calibration import calibrated, flux_to_magnitudes_array
+from .calibration import calibrated, flux_to_magnitudes
 from .display_page import parse_display_page
 from .index_dat import parse_index_dat
 from .moa2ogle import parse_moa2ogle
@@ -193,7 +193,7 @@ def magnitude_rows(rows, record):
         return [], 0
     jd, flux, error = (numpy.array(column, dtype=float) for column in zip(*rows))
     zp, f_ref = record.get("zp"), record.get("f_ref")
-    mag, mag_err = flux_to_magnitudes_array(flux, error, zp, f_ref)
+    mag, mag_err = flux_to_magnitudes(flux, error, zp, f_ref)
     keep = numpy.isfinite(mag) if calibrated(zp, f_ref) else numpy.ones(len(jd), dtype=bool)
     hjd = jd_to_hjd_minus_2450000(jd[keep], record["ra"], record["dec"])
     return [(float(t), none_if_nan(round(m, 4)), none_if_nan(round(e, 4)), float(f), float(s))

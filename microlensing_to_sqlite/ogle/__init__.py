@@ -3,7 +3,6 @@
 - `lenses_par.py`: the season's list of events, with no uncertainties;
 - `params_dat.py`: one event's fit with 1-sigma uncertainties;
 - `phot_dat.py`: one event's I-band photometry over the whole OGLE-IV baseline;
-- `last_changed.py`: the FTP server's one-line time of the last change;
 - `fit.py`: what the two lists share (names, parameters, sentinels); `site.py`: seasons and URLs;
 - `survey.py`: the `Survey` the build uses; `demo.py`: SYNTHETIC files in these formats.
 """

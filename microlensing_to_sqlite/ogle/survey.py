@@ -18,6 +18,7 @@ class Ogle(Survey):
     key = "ogle"
     events_prefix = "ogle"
     change_marker = site.LAST_CHANGED_URL
+    seasons_url = site.DATA_ROOT + "/"
     demo_share = 0.75
     source = {
         "survey": site.SURVEY,
@@ -31,9 +32,6 @@ class Ogle(Survey):
 
     def seasons(self, today=None):
         return site.seasons(today)
-
-    def mirrored_seasons(self, mirror):
-        return [int(entry) for entry in mirror.listdir(site.DATA_ROOT + "/") if entry.isdigit()]
 
     def list_urls(self, season):
         return [site.lenses_par_url(season)]

@@ -1,0 +1,69 @@
+"""Conditional requests (microlensing_to_sqlite/fetch/validators.py): each URL's ETag and Last-Modified, sent back
+so that an unchanged file costs a 304, and kept between runs in the mirror's state file."""
+
+import json
+
+from microlensing_to_sqlite.fetch.validators import STATE_FILE
+from microlensing_to_sqlite.mirror import Mirror
+from tests.support.fetching import OGLE_HOST, PHOT_LINE, URL, fetch, fetch_one, fetcher_for, ogle_urls
+from tests.support.site import Site, in_turn, respond
+
+VALIDATED = {"ETag": '"5f-1a2b"', "Last-Modified": "Wed, 21 May 2025 07:28:00 GMT"}
+
+
+def validated(body):
+    """Every request answered with body and VALIDATED."""
+    return Site(otherwise=respond(200, body, VALIDATED))
+
+
+def test_a_304_is_unchanged_and_the_validators_were_sent(tmp_path):
+    site = Site(otherwise=in_turn(respond(200, b"first\n", VALIDATED), respond(304)))
+    fetcher = fetcher_for(tmp_path, site)
+    try:
+        fetcher.fetch([URL])
+        [outcome] = fetcher.fetch([URL])
+    finally:
+        fetcher.close()
+    second = site.to(OGLE_HOST)[1]
+    assert (outcome.status, Mirror(tmp_path).read_bytes(URL)) == ("unchanged", b"first\n")
+    assert (second.headers["If-None-Match"], second.headers["If-Modified-Since"]) == (
+        VALIDATED["ETag"], VALIDATED["Last-Modified"])
+
+
+def test_no_validators_are_sent_when_the_mirror_lost_the_file(tmp_path):
+    site = validated(b"first\n")
+    fetch_one(tmp_path, site)
+    Mirror(tmp_path).remove(URL)
+    outcome = fetch_one(tmp_path, site)
+    assert outcome.status == "fetched" and "If-None-Match" not in site.to(OGLE_HOST)[1].headers
+
+
+def test_the_state_file_carries_the_validators_to_the_next_fetcher(tmp_path):
+    fetch_one(tmp_path, validated(b"first\n"))
+    site = Site(otherwise=respond(304))
+    outcome = fetch_one(tmp_path, site)
+    assert outcome.status == "unchanged" and site.to(OGLE_HOST)[0].headers["If-None-Match"] == VALIDATED["ETag"]
+
+
+def test_the_state_file_is_json_in_the_mirror_root_with_no_partial_copy_left(tmp_path):
+    fetch_one(tmp_path, validated(b"first\n"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE, OGLE_HOST]
+    assert json.loads((tmp_path / STATE_FILE).read_text()) == {
+        URL: {"etag": VALIDATED["ETag"], "last_modified": VALIDATED["Last-Modified"]}}
+
+
+def test_no_state_file_is_written_when_there_is_nothing_to_remember(tmp_path):
+    fetch(tmp_path, Site(otherwise=respond(200, PHOT_LINE)), ogle_urls(2))
+    assert not (tmp_path / STATE_FILE).exists()
+
+
+def test_a_damaged_state_file_is_ignored(tmp_path):
+    (tmp_path / STATE_FILE).write_text("{not json")
+    outcome = fetch_one(tmp_path, validated(b"x\n"))
+    assert outcome.status == "fetched" and URL in json.loads((tmp_path / STATE_FILE).read_text())
+
+
+def test_a_404_forgets_the_validators_and_remembers_when(tmp_path):
+    fetch_one(tmp_path, validated(b"x\n"))
+    fetch_one(tmp_path, Site())
+    assert list(json.loads((tmp_path / STATE_FILE).read_text())[URL]) == ["missing_since"]

@@ -1,0 +1,83 @@
+"""VOTable and Atom exports, the front page, and Datasette's own error page for bad SQL."""
+
+import io
+from xml.etree import ElementTree
+
+import pytest
+from astropy.table import Table
+
+
+@pytest.fixture(scope="module")
+def portal(recorded_db_path, portal_for):
+    return portal_for(recorded_db_path)
+
+
+@pytest.mark.asyncio
+async def test_votable_of_a_table_reads_back_with_units(portal):
+    response = await portal.client.get("/microlensing/alerts.votable?survey=OGLE&season=2025&_size=20")
+    assert response.status_code == 200
+    table = Table.read(io.BytesIO(response.content), format="votable")
+    assert str(table["ra"].unit) == "deg" and str(table["tE"].unit) == "d" and str(table["Ibase"].unit) == "mag"
+    row = table[table["alert_name"] == "OGLE-2025-BLG-0001"][0]
+    assert (row["t0"], row["t0_err"]) == (10746.661, 0.203)
+
+
+@pytest.mark.asyncio
+async def test_votable_keeps_missing_values_missing(portal):
+    response = await portal.client.get("/microlensing/alerts.votable?alert_name=OGLE-2025-BLG-0006")
+    table = Table.read(io.BytesIO(response.content), format="votable")
+    assert table["Amax"].mask[0] and not table["u0"].mask[0]
+
+
+@pytest.mark.asyncio
+async def test_votable_carries_ucds_and_the_credits(portal):
+    response = await portal.client.get("/microlensing/alerts.votable?_size=5")
+    text = response.text
+    assert 'ucd="pos.eq.ra;meta.main"' in text and "Udalski" in text and "HJD - 2450000" in text
+
+
+@pytest.mark.asyncio
+async def test_votable_of_a_canned_query(portal):
+    response = await portal.client.get("/microlensing/cone_search.votable?ra=17:19:44.68&dec=-27:43:21.4&radius=2")
+    table = Table.read(io.BytesIO(response.content), format="votable")
+    assert list(table["alert_name"]) == ["OGLE-2025-BLG-0001"]
+    assert str(table["separation_arcsec"].unit) == "arcsec"
+
+
+@pytest.mark.asyncio
+async def test_atom_feed_parses_back(portal):
+    response = await portal.client.get("/microlensing/alerts.atom?survey=OGLE&season=2025")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [entry.find(f"{atom}title").text for entry in feed.findall(f"{atom}entry")]
+    assert "OGLE-2025-BLG-0001: tE 28.568 d" in titles
+    assert all(entry.find(f"{atom}updated").text for entry in feed.findall(f"{atom}entry"))
+
+
+@pytest.mark.asyncio
+async def test_black_hole_feed_is_offered(portal):
+    response = await portal.client.get("/microlensing/black_hole_candidates")
+    assert "black_hole_candidates.atom" in response.text
+
+
+@pytest.mark.asyncio
+async def test_front_page_explains_the_data(portal):
+    text = (await portal.client.get("/")).text
+    for words in ["HJD&nbsp;&minus;&nbsp;2450000", "Data last refreshed", "Questions one click away",
+                  "Black-hole candidates", "proprietary until 1 July", "Udalski"]:
+        assert words in text, words
+
+
+@pytest.mark.asyncio
+async def test_invalid_sql_shows_the_error_and_keeps_the_query(portal):
+    response = await portal.client.get("/microlensing?sql=select+alert_nam+from+alerts")
+    assert response.status_code == 400
+    assert "no such column: alert_nam" in response.text
+    assert "select alert_nam from alerts" in response.text  # still in the editor
+
+
+@pytest.mark.asyncio
+async def test_alerts_are_searchable(portal):
+    response = await portal.client.get("/microlensing/alerts.json?_search=clear&_shape=array")
+    assert [row["alert_name"] for row in response.json()] == ["KMT-2016-BLG-1000"]
