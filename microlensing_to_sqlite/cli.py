@@ -40,6 +40,11 @@ def parse_arguments(argv):
                         help=f"request starts per second per host (default {RATE:g}; 0: no cap)")
     parser.add_argument("--retry-wait", type=float, default=2.0, metavar="SECONDS",
                         help="first wait before a retry, doubled each time, with jitter (default 2)")
+    parser.add_argument("--full", action="store_true",
+                        help="read every event of the plan again, into an empty database (default: carry over the "
+                             "events whose files did not change, and keep what the plan does not name)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes that read events while one writes (default: one per core)")
     parser.add_argument("--force", action="store_true",
                         help="swap in the new database even if a survey-season lost more than 10%% of its alerts")
     parser.add_argument("--surveys", nargs="+", default=list(BY_KEY), choices=list(BY_KEY),

@@ -1,7 +1,8 @@
 """The load stage: read the mirror, write a new database file, and swap it in only once it is complete.
 
 A failed or interrupted build leaves the previous database in place: everything is written to
-`<db>.building`, which replaces `<db>` atomically at the very end.
+`<db>.building`, which replaces `<db>` atomically at the very end. By default the build is incremental: the new
+file starts as a copy of the old, and only events whose inputs changed are read again (writer.py).
 """
 
 import collections
@@ -12,6 +13,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from . import schema
+from .registry import SURVEYS
 from .report import Report
 from .writer import DatabaseWriter
 
@@ -47,8 +50,8 @@ class DropRefused(Exception):
 DROP_LIMIT = 0.10
 
 
-def alert_drops(db_path, alerts, plan):
-    """Survey-seasons of the plan whose alert count fell by more than DROP_LIMIT against db_path."""
+def alert_drops(db_path, alerts):
+    """Survey-seasons of the database at db_path whose alert count fell by more than DROP_LIMIT."""
     if not Path(db_path).is_file():
         return []
     with contextlib.closing(sqlite3.connect(db_path)) as previous:
@@ -58,34 +61,48 @@ def alert_drops(db_path, alerts, plan):
         except sqlite3.Error:
             return []
     after = collections.Counter((a["survey"], a["season"]) for a in alerts)
-    planned = {(survey.name, season) for survey, seasons in plan for season in seasons}
     return [f"{survey} {season}: {count} alerts before, {after[(survey, season)]} now"
-            for (survey, season), count in sorted(before.items())
-            if (survey, season) in planned and after[(survey, season)] < (1 - DROP_LIMIT) * count]
+            for (survey, season), count in sorted(before.items()) if after[(survey, season)] < (1 - DROP_LIMIT) * count]
+
+
+def carried_from(db_path):
+    """db_path if it is a database this version built (so that events can be carried over from it), else None."""
+    if not Path(db_path).is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)) as db:
+            row = db.execute("select value from build_info where key = 'schema'").fetchone()
+    except sqlite3.Error:
+        return None
+    return db_path if row and row[0] == schema.VERSION else None
 
 
 def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None, bands=("I",),
-          history=None, observed_at=None, force=False, on_loaded=None):
+          history=None, observed_at=None, force=False, on_loaded=None, full=False, workers=None):
     """Load the mirror into a new database at db_path; return the Report.
 
     `plan` lists (Survey, seasons) pairs, e.g. [(registry.BY_KEY["ogle"], [2024, 2025])]; `events`, if given, limits
-    the build to those AlertNames. A mirror holding SYNTHETIC.txt at its top is demo data, and the
-    database says so. Unless `force`, a survey-season whose alerts dropped by more than 10% against the
-    database being replaced stops the build (DropRefused) and the old database stays. With a History,
-    each changed value is appended to it (observed at `observed_at`) and the history goes into the
-    database; `on_loaded(report)` runs just before that, to record the run.
+    the build to those AlertNames. Unless `full`, the events of the database being replaced whose inputs did not
+    change are carried over, and everything outside the plan stays as it is. A mirror holding SYNTHETIC.txt at
+    its top is demo data, and the database says so. Unless `force`, a survey-season whose alerts dropped by
+    more than 10% against the database being replaced stops the build (DropRefused) and the old database stays.
+    With a History, each changed value is appended to it (observed at `observed_at`) and the history goes into
+    the database; `on_loaded(report)` runs just before that, to record the run. Events are read on `workers`
+    processes (default: every core).
     """
     db_path = Path(db_path)
     report = report or Report()
     observed_at = observed_at or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"))
+    previous = None if full else carried_from(db_path)
+    writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"), previous)
+    workers = workers or os.cpu_count() or 1
     if history:  # what this build adds to the history is kept only once its database is in place
         history.hold()
     try:
         for survey, seasons in plan:
             survey.load(mirror, writer, report, seasons=seasons, events=events, progress=progress,
-                        today=today, bands=bands)
-        drops = [] if force or events else alert_drops(db_path, writer.alerts.values(), plan)
+                        today=today, bands=bands, workers=workers)
+        drops = [] if force else alert_drops(db_path, writer.alerts.values())
         if drops:
             raise DropRefused("; ".join(drops))
         if history:
@@ -93,11 +110,12 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
                                 f"alerts new or changed since the last build")
         if on_loaded:
             on_loaded(report)
+        present = {alert["survey"] for alert in writer.alerts.values()}
         writer.finish(report, {
             "built_at": observed_at,
             "mirror": str(mirror.root),
             "synthetic": "1" if (mirror.root / SYNTHETIC_MARKER).is_file() else "0",
-            "surveys": " ".join(survey.name for survey, _ in plan),
+            "surveys": " ".join(survey.name for survey in SURVEYS if survey.name in present),
         }, history)
     except BaseException:
         writer.abandon()

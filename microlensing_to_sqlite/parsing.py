@@ -7,8 +7,12 @@ ParseError, naming the file, the line and what was expected, so that the build c
 that one file.
 """
 
+import io
 import math
+import re
 
+import numpy
+import pandas
 from bs4 import BeautifulSoup
 from bs4.exceptions import ParserRejectedMarkup
 
@@ -94,3 +98,31 @@ def sexagesimal_to_degrees(text, hours, source=None, line=None):
         raise ParseError(source, line, "a sexagesimal RA hh:mm:ss.ss" if hours else "a sexagesimal Dec dd:mm:ss.s",
                          text) from None
     raise ParseError(source, line, "RA in 00:00:00..23:59:59.99" if hours else "Dec in -90..+90", text)
+
+
+# The fast reading of big tables ------------------------------------------------------------------------------
+# Photometry files are read by pandas' C parser, and only when they are plainly written: printable ASCII, every
+# row the same number of whitespace-separated numbers. Anything else (another row length, a token that is not a
+# number, `nan` spelled oddly, a control character) gives None, and the parser's own line-by-line reading decides:
+# it gives the same values, or the ParseError naming the line. The fast reading never decides against a file.
+
+NOT_PLAIN = re.compile(r"[^\t\n\r -~]")
+NAN_SPELLINGS = ["nan", "NaN", "NAN", "-nan", "+nan", "-NaN", "+NaN"]
+
+
+def fast_numbers(text, columns, numeric=None, comment=None):
+    """The numbers of a plainly written table of `columns` fields a row, as a float array (one column per index
+    in `numeric`, default all); NaN where a field says nan. None if the text is not plainly such a table."""
+    if NOT_PLAIN.search(text):
+        return None
+    numeric = list(range(columns)) if numeric is None else list(numeric)
+    try:
+        frame = pandas.read_csv(io.StringIO(text), sep=r"\s+", header=None, names=range(columns), engine="c",
+                                dtype={i: (numpy.float64 if i in numeric else str) for i in range(columns)},
+                                keep_default_na=False, na_values=NAN_SPELLINGS, comment=comment)
+    except (ValueError, pandas.errors.ParserError, pandas.errors.EmptyDataError):
+        return None
+    text_fields = frame.iloc[:, [i for i in range(columns) if i not in numeric]]
+    if len(frame) and (text_fields.isna().to_numpy().any() or (text_fields == "").to_numpy().any()):
+        return None  # a row shorter than the first: its missing fields read as empty
+    return frame.iloc[:, numeric].to_numpy(dtype=numpy.float64)

@@ -22,13 +22,19 @@ class Report:
                               "url": url, "line": line, "detail": detail})
         self.count(survey, season, kind)
 
+    def absorb(self, event, survey, season):
+        """The problems and counts of an event read (reading.Event)."""
+        with self.lock:
+            self.problems.extend(event.problems)
+            self.counts[(survey, season)].update(event.counts)
+
     def summary(self):
-        lines = [f"{'survey':6} {'season':>6} {'alerts':>7} {'photometry':>11} {'dropped':>8} {'missing':>8} "
-                 f"{'unparsed':>8} {'failed':>7}"]
+        lines = [f"{'survey':6} {'season':>6} {'alerts':>7} {'read':>7} {'photometry':>11} {'dropped':>8} "
+                 f"{'missing':>8} {'unparsed':>8} {'failed':>7}"]
         for (survey, season), c in sorted(self.counts.items()):
             # Points a survey publishes without a usable time, flux or magnitude (see the survey loaders).
             dropped = sum(n for what, n in c.items() if what.startswith("dropped"))
-            lines.append(f"{survey:6} {season:>6} {c['alerts']:>7} {c['photometry']:>11} {dropped:>8} "
+            lines.append(f"{survey:6} {season:>6} {c['alerts']:>7} {c['read']:>7} {c['photometry']:>11} {dropped:>8} "
                          f"{c['missing']:>8} {c['parse_error']:>8} {c['fetch_failed']:>7}")
         for p in self.problems:
             if p["kind"] != "missing":

@@ -3,6 +3,8 @@
 The parameter history and the build runs are kept between builds (history.py) and copied in.
 """
 
+import hashlib
+
 from .history import SCHEMA as HISTORY_SCHEMA
 from .registry import SURVEYS
 
@@ -81,23 +83,63 @@ CREATE VIRTUAL TABLE alerts_fts USING fts5(alert_name, short_name, classificatio
                                            content='alerts', content_rowid='rowid');
 CREATE INDEX alerts_event_id ON alerts(event_id);
 
--- The big table. Clustered on its key (WITHOUT ROWID) with a small integer alert key, so that there is
--- no second index and one alert's lightcurve is one contiguous range: about 50 bytes a row.
-CREATE TABLE photometry (
+-- One row per lightcurve: an alert's photometry from one telescope in one band. lightcurve_id is
+-- alert_id * 32 + the lightcurve's place among the alert's (by telescope, then band), the same in every build.
+-- Each <column>_unit is 10^d, d the fewest decimals that hold that column's published values (photometry.py);
+-- NULL where the survey gives no such column.
+CREATE TABLE lightcurves (
+    lightcurve_id INTEGER PRIMARY KEY,
     alert_id INTEGER NOT NULL REFERENCES alerts(alert_id),
+    survey TEXT NOT NULL,
     telescope TEXT NOT NULL,
     band TEXT NOT NULL,
-    hjd REAL NOT NULL,
-    mag REAL,
-    mag_err REAL,
-    delta_flux REAL,
-    flux_err REAL,
-    seeing REAL,
-    fwhm REAL,
-    sky REAL,
-    secz REAL,
-    PRIMARY KEY (alert_id, telescope, band, hjd)
+    n_points INTEGER NOT NULL,
+    hjd_unit REAL,
+    mag_unit REAL,
+    mag_err_unit REAL,
+    delta_flux_unit REAL,
+    flux_err_unit REAL,
+    seeing_unit REAL,
+    fwhm_unit REAL,
+    sky_unit REAL,
+    secz_unit REAL
+);
+CREATE INDEX lightcurves_alert_id ON lightcurves(alert_id);
+
+-- The big table: every point as whole numbers of its lightcurve's units, clustered on (lightcurve, time), so
+-- that one lightcurve is one contiguous range and a row costs some 30 to 40 bytes. Read it through the
+-- photometry view, which gives the values as the surveys published them.
+CREATE TABLE photometry_points (
+    lightcurve_id INTEGER NOT NULL REFERENCES lightcurves(lightcurve_id),
+    hjd INTEGER NOT NULL,
+    mag INTEGER,
+    mag_err INTEGER,
+    delta_flux INTEGER,
+    flux_err INTEGER,
+    seeing INTEGER,
+    sky INTEGER,
+    secz INTEGER,
+    PRIMARY KEY (lightcurve_id, hjd)
 ) WITHOUT ROWID;
+
+CREATE VIEW photometry AS
+SELECT l.alert_id, a.alert_name, l.telescope, l.band,
+    p.hjd / l.hjd_unit AS hjd, p.mag / l.mag_unit AS mag, p.mag_err / l.mag_err_unit AS mag_err,
+    p.delta_flux / l.delta_flux_unit AS delta_flux, p.flux_err / l.flux_err_unit AS flux_err,
+    p.seeing / l.seeing_unit AS seeing, p.seeing / l.fwhm_unit AS fwhm,
+    p.sky / l.sky_unit AS sky, p.secz / l.secz_unit AS secz
+FROM photometry_points p
+JOIN lightcurves l ON l.lightcurve_id = p.lightcurve_id
+JOIN alerts a ON a.alert_id = l.alert_id;
+
+-- What each alert was read from: its line in the season list (and context), and every file with its size and
+-- time. The next build reads an alert again only when one of them changed (writer.py).
+CREATE TABLE event_inputs (
+    alert_name TEXT PRIMARY KEY,
+    inputs_key TEXT NOT NULL,
+    reads TEXT NOT NULL,
+    fetched_from TEXT
+);
 
 -- Cross-references the surveys publish: KMTNet's related-event column, MOA's moa2ogle list.
 CREATE TABLE published_crossrefs (
@@ -145,3 +187,9 @@ CREATE TABLE build_info (
     value TEXT
 );
 """ + HISTORY_SCHEMA
+
+# A database built with another schema is not carried over from: the next build starts afresh.
+VERSION = hashlib.sha1(SCHEMA.encode()).hexdigest()[:12]
+# What an incremental build writes whole at the end, from what it carried and what it read.
+REWRITTEN_TABLES = ["alerts", "events", "crossmatches", "published_crossrefs", "sources", "build_problems",
+                    "event_inputs", "build_info", "alert_history", "build_runs", "build_run_sources"]

@@ -8,19 +8,23 @@ The lifecycle, for each survey and season the plan names:
 
 1. Fetch (skipped offline): `list_urls(season)` into the mirror; then for each event due,
    `event_urls(mirror, name)`; then `followup_urls(mirror, name, bands)`, the files those pages point to.
-2. Load: `load(...)` reads only the mirror. The default reads the season list (`season_list`), takes every
-   event it names plus every event the mirror holds files for (`mirrored_events`), and calls
-   `load_event(season, name)` for each, in alert_id order; `before_season(season)` may add what concerns the
-   whole season (MOA's cross-identifications, for instance).
+2. Load: `load(...)` reads only the mirror. It reads the season list (`season_list`), takes every event it
+   names plus every event the mirror holds files for (`mirrored_events`), and for each, in alert_id order,
+   either carries the event over from the database being replaced (when neither its line in the list nor any
+   file it was read from changed) or reads it again: `read_event(season, name, event)` fills an
+   `reading.Event` from the mirror alone, so that events are read on every core. `before_season` may add what
+   concerns the whole season (MOA's cross-identifications, for instance).
 
 Every parser a survey uses raises `parsing.ParseError` on text it does not recognise; the load reports the file
 and goes on with the next event.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
 from .parsing import ParseError
+from .reading import canonical_json, read_events
 
 
 @dataclass(frozen=True)
@@ -38,16 +42,17 @@ class Naming:
 
 @dataclass
 class Season:
-    """What loading one season of one survey shares between its events."""
+    """What reading one season of one survey shares between its events."""
     mirror: object
-    writer: object
-    report: object
     season: int
     listed: dict                  # the season list's records by AlertName
     whole: bool                   # the whole season (not just the events named with --events)
     today: datetime.date
     bands: tuple
     extras: dict = field(default_factory=dict)   # whatever before_season() found for the whole season
+
+    def reading_through(self, mirror):
+        return dataclasses.replace(self, mirror=mirror)
 
 
 class Survey:
@@ -59,6 +64,7 @@ class Survey:
     source: dict                  # its row of the `sources` table: name, home_url, data_url, credit, data_policy
     change_marker = None          # a URL that changes whenever anything on the site does (OGLE's last.changed)
     seasons_url = None            # the folder URL whose subfolders are the seasons (`.../ews/2025/`), if there is one
+    season_crossref_sources = ()  # cross-references it publishes for a season as a whole (MOA's "moa2ogle")
     demo_share = 0.5              # the share of the demo's physical events this survey alerts
 
     @property
@@ -107,31 +113,68 @@ class Survey:
         if not records:
             return {}
         fetched_at = mirror.fetched_at(url)
-        return {r["name"]: {**r, "fetched_at": fetched_at} for r in records}
+        return {r["name"]: {**r, "fetched_at": fetched_at, "fetched_from": url} for r in records}
 
     def mirrored_events(self, mirror, season):
         """Events the mirror holds files for, listed or not."""
         return []
 
-    # The load: a survey implements load_event.
+    # The load: a survey implements read_event.
 
-    def load(self, mirror, writer, report, *, seasons, events=None, progress=None, today=None, bands=("I",)):
-        """Load the seasons (or only `events`, AlertNames) from the mirror into the writer."""
+    def load(self, mirror, writer, report, *, seasons, events=None, progress=None, today=None, bands=("I",),
+             workers=1):
+        """Load the seasons (or only `events`, AlertNames) from the mirror into the writer: each event carried
+        over from the database being replaced when nothing it was read from changed, else read again."""
         wanted = None if events is None else [e for e in events if e.survey == self.name]
         for number in seasons:
-            season = Season(mirror, writer, report, number, {}, wanted is None, today or datetime.date.today(),
-                            tuple(bands))
+            season = Season(mirror, number, {}, wanted is None, today or datetime.date.today(), tuple(bands))
             season.listed = self.season_list(mirror, number, report, quiet=not season.whole)
-            self.before_season(season)
-            names = season_names(season.listed, self.mirrored_events(mirror, number), wanted, number)
-            load_events(names, lambda name: self.load_event(season, name), progress, f"load {self.name} {number}")
+            if season.whole:
+                writer.start_season(self.name, number)
+            self.before_season(season, writer, report)
+            names = sorted(season_names(season.listed, self.mirrored_events(mirror, number), wanted, number),
+                           key=lambda name: name.alert_id)
+            if season.whole:
+                writer.forget_others(self.name, number, {name.full for name in names})
+            due = []
+            for name in names:
+                carried = writer.carry(name.full, self.inputs_key(season, name), mirror)
+                if carried is None:
+                    due.append(name)
+                else:
+                    report.count(self.name, number, "alerts")
+                    report.count(self.name, number, "photometry", carried["n_photometry"])
+                    report.count(self.name, number, "carried")
+            if progress:
+                progress.start(f"load {self.name} {number}", len(due))
+            for event in read_events(self, season, due, workers):
+                report.absorb(event, self.name, number)
+                report.count(self.name, number, "alerts")
+                report.count(self.name, number, "photometry", writer.add_event(event))
+                report.count(self.name, number, "read")
+                if progress:
+                    progress.advance(error=not event.complete)
+            if progress:
+                progress.finish()
 
-    def before_season(self, season):
-        """Read what concerns the whole season, into season.extras."""
+    def inputs_key(self, season, name):
+        """What decides an event's alert row besides its own files: its line in the season list (but not when
+        the list was fetched) and the event's context. An event whose key and files are as they were is carried
+        over, not read again."""
+        listed = {k: v for k, v in (season.listed.get(name) or {}).items() if k not in ("fetched_at", "fetched_from")}
+        return canonical_json([listed, self.event_context(season, name)])
 
-    def load_event(self, season, name):
-        """Add one event's alert row and photometry to season.writer; False if one of its files was bad or
-        missing (reported to season.report)."""
+    def event_context(self, season, name):
+        """Anything besides the files and the list that read_event depends on (the bands asked for, ...)."""
+        return {"bands": sorted(season.bands)}
+
+    def before_season(self, season, writer, report):
+        """Read what concerns the whole season: into season.extras, cross-references into the writer."""
+
+    def read_event(self, season, name, event):
+        """Fill the event (reading.Event) from season.mirror alone: its alert row (`event.record`, with
+        "fetched_at" and the URL it came from, "fetched_from"), its lightcurves and cross-references, its files'
+        problems; True if none of its files was bad or missing."""
         raise NotImplementedError
 
     # The demo.
@@ -143,18 +186,6 @@ class Survey:
 
 
 # Helpers for the survey packages ------------------------------------------------------------------------------
-
-def load_events(names, load_event, progress, label):
-    """Load each event in alert_id order (appends to the clustered photometry table), with progress."""
-    if progress:
-        progress.start(label, len(names))
-    for name in sorted(names, key=lambda n: n.alert_id):
-        ok = load_event(name)
-        if progress:
-            progress.advance(error=not ok)
-    if progress:
-        progress.finish()
-
 
 def season_names(listed, mirrored, wanted, season):
     """The events of a season to load: the list's and the mirror's, or only the wanted ones."""

@@ -1,80 +1,220 @@
-"""The database being built: alerts collected in memory, photometry streamed in, derived tables at the end."""
+"""The database being built, beside the one it replaces.
 
-import collections
+Incremental: the new database starts as a copy of the one it replaces (when this version built it), and every
+event whose inputs did not change is carried over as it is: its alert row, its cross-references, its problems,
+its photometry. Only the events read again have their photometry deleted and inserted; the small tables
+(alerts, events, crossmatches, cross-references, problems) are written whole at the end from what is carried
+and what was read, exactly as a build from an empty database writes them. So the result equals a full build
+of the same mirror, table by table.
+"""
+
+import json
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 from . import crossmatch, schema
+from .photometry import COLUMNS, STORED
+from .reading import reads_now
 from .registry import SURVEYS
 from .sky import add_galactic_coordinates
 
+# Cross-reference sources a survey publishes for a whole season (MOA's moa2ogle.txt), not per event.
+SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.season_crossref_sources}
+# An alert's lightcurves are keys alert_id * LIGHTCURVES_PER_ALERT + 0, 1, ...
+LIGHTCURVES_PER_ALERT = 32
+# Problems that belong to one run (a download that failed), not to the mirror: never carried over.
+RUN_PROBLEMS = {"fetch_failed"}
+
 
 class DatabaseWriter:
-    """Collects alerts in memory (they get galactic coordinates in one vectorised step) and streams
-    photometry straight into the table with executemany, all in one transaction."""
+    """Alerts, cross-references and problems are kept in memory and written at the end; photometry goes
+    straight into its table with executemany, all in one transaction."""
 
-    def __init__(self, path):
+    def __init__(self, path, previous=None):
         self.path = Path(path)
         self.path.unlink(missing_ok=True)
+        self.incremental = previous is not None
+        if self.incremental:
+            copy_file(previous, self.path)
         self.db = sqlite3.connect(self.path, isolation_level=None)
         # The file is thrown away if the build fails, so it needs no journal.
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
-        self.db.executescript(schema.SCHEMA)
+        if not self.incremental:
+            self.db.executescript(schema.SCHEMA)
         self.db.execute("BEGIN")
-        self.alerts = {}
-        self.crossrefs = {}
-        self.photometry_counts = collections.Counter()
+        self.alerts = {}                # alert_name: its row
+        self.event_crossrefs = {}       # alert_name: [(other_name, source, published_as)]
+        self.season_crossrefs = {}      # (survey, season): [(alert_name, other_name, source, published_as)]
+        self.event_problems = {}        # alert_name: [problem]
+        self.season_problems = {}       # (survey, season): [problem], carried over from the previous build
+        self.inputs = {}                # alert_name: (inputs key, reads, the file fetched_at is the time of)
+        if self.incremental:
+            self.read_previous()
 
-    def add_alert(self, record):
-        self.alerts[record["alert_name"]] = record
+    # What the database being replaced holds -----------------------------------------------------------------
 
-    def add_crossref(self, alert_name, other_name, source, published_as):
-        self.crossrefs[(alert_name, other_name, source)] = published_as
+    def read_previous(self):
+        self.db.row_factory = sqlite3.Row
+        for row in self.db.execute("SELECT * FROM alerts"):
+            self.alerts[row["alert_name"]] = dict(row)
+        for name, other, source, published_as in self.db.execute("SELECT * FROM published_crossrefs"):
+            alert = self.alerts.get(name)
+            if alert is None:
+                continue
+            if source in SEASON_CROSSREF_SOURCES:
+                self.season_crossrefs.setdefault((alert["survey"], alert["season"]), []).append(
+                    (name, other, source, published_as))
+            else:
+                self.event_crossrefs.setdefault(name, []).append((other, source, published_as))
+        for row in self.db.execute("SELECT survey, season, alert_name, kind, url, line, detail FROM build_problems"):
+            problem = dict(row)
+            if problem["kind"] in RUN_PROBLEMS:
+                continue
+            if problem["alert_name"] is None:
+                self.season_problems.setdefault((problem["survey"], problem["season"]), []).append(problem)
+            else:
+                self.event_problems.setdefault(problem["alert_name"], []).append(problem)
+        for name, key, reads, fetched_from in self.db.execute("SELECT * FROM event_inputs"):
+            self.inputs[name] = (key, json.loads(reads), fetched_from)
+        self.db.row_factory = None
 
-    def add_photometry(self, alert_id, telescope, band, columns, rows):
-        """Insert one lightcurve: `rows` are tuples of `columns`, the first of which is hjd. Return how
-        many rows were new (repeated times are dropped). Sorting by time makes the inserts appends to
-        the clustered photometry table."""
-        before = self.db.total_changes
-        self.db.executemany(
-            f"INSERT OR IGNORE INTO photometry (alert_id, telescope, band, {', '.join(columns)}) "
-            f"VALUES (?, ?, ?, {', '.join('?' * len(columns))})",
-            [(alert_id, telescope, band, *row) for row in sorted(rows, key=lambda row: row[0])])
-        inserted = self.db.total_changes - before
-        self.photometry_counts[alert_id] += inserted
-        return inserted
+    def start_season(self, survey, season):
+        """A season about to be read whole: what the previous build found for the season as a whole goes."""
+        self.season_problems.pop((survey, season), None)
+        self.season_crossrefs.pop((survey, season), None)
+
+    def forget_others(self, survey, season, names):
+        """The season's alerts are `names` now: any other the previous build had is gone from the mirror."""
+        for name in [n for n, a in self.alerts.items() if (a["survey"], a["season"]) == (survey, season)]:
+            if name not in names:
+                self.drop_alert(name)
+
+    def carry(self, name, key, mirror):
+        """The alert's row if it is carried over (its key is as before, and every file it was read from is as
+        it was), with fetched_at refreshed as a new reading would give it; None if it must be read again."""
+        if name not in self.alerts or name not in self.inputs:
+            return None
+        previous_key, reads, fetched_from = self.inputs[name]
+        if previous_key != key or reads_now(mirror, reads) != reads:
+            return None
+        record = self.alerts[name]
+        if fetched_from:
+            record["fetched_at"] = mirror.fetched_at(fetched_from)
+        return record
+
+    def drop_alert(self, name):
+        """Remove an alert and everything of it (its photometry too)."""
+        record = self.alerts.pop(name, None)
+        self.event_crossrefs.pop(name, None)
+        self.event_problems.pop(name, None)
+        self.inputs.pop(name, None)
+        if record is not None and self.incremental:
+            first = record["alert_id"] * LIGHTCURVES_PER_ALERT
+            for table in ("photometry_points", "lightcurves"):
+                self.db.execute(f"DELETE FROM {table} WHERE lightcurve_id BETWEEN ? AND ?",
+                                [first, first + LIGHTCURVES_PER_ALERT - 1])
+
+    # What this build read ---------------------------------------------------------------------------------
+
+    def season_crossrefs_found(self, survey, season, rows):
+        """Cross-references published for the whole season: (alert_name, other_name, source, published_as)."""
+        self.season_crossrefs[(survey, season)] = list(rows)
+
+    def add_event(self, event):
+        """Add an event read from the mirror (reading.Event), in place of any previous version of it; return
+        how many photometric points it has."""
+        name = event.name.full
+        self.drop_alert(name)
+        record = dict(event.record)
+        fetched_from = record.pop("fetched_from", None)
+        record["n_photometry"] = self.add_lightcurves(event.name.alert_id, event.survey, event.lightcurves)
+        self.alerts[name] = record
+        self.event_crossrefs[name] = list(event.crossrefs)
+        self.event_problems[name] = list(event.problems)
+        self.inputs[name] = (event.key, event.reads, fetched_from)
+        return record["n_photometry"]
+
+    def add_lightcurves(self, alert_id, survey, lightcurves):
+        """Insert an alert's lightcurves, each (telescope, band) one lightcurve keyed by its place among the
+        alert's (sorted by telescope and band); the points of a repeated time once. Return how many points."""
+        merged = {}
+        for telescope, band, points in lightcurves:
+            if len(points):
+                merged.setdefault((telescope, band), []).append(points)
+        if len(merged) > LIGHTCURVES_PER_ALERT:
+            raise ValueError(f"alert {alert_id} has {len(merged)} lightcurves; at most {LIGHTCURVES_PER_ALERT} fit")
+        total = 0
+        for place, ((telescope, band), parts) in enumerate(sorted(merged.items())):
+            points = parts[0].joined(parts[1:]).in_time_order()
+            lightcurve_id = alert_id * LIGHTCURVES_PER_ALERT + place
+            stored = points.stored()
+            units = [stored[name][0] if name in stored else None for name in COLUMNS]
+            self.db.execute(f"INSERT INTO lightcurves VALUES ({', '.join('?' * (6 + len(COLUMNS)))})",
+                            [lightcurve_id, alert_id, survey, telescope, band, len(points), *units])
+            values = {COLUMNS[name]: integers for name, (_, integers) in stored.items()}
+            nothing = [None] * len(points)
+            self.db.executemany(f"INSERT INTO photometry_points VALUES ({', '.join('?' * (1 + len(STORED)))})",
+                                zip([lightcurve_id] * len(points), *(values.get(c, nothing) for c in STORED)))
+            total += len(points)
+        return total
+
+    # The end ----------------------------------------------------------------------------------------------
+
+    def problems(self, report):
+        """Every problem the database keeps: the mirror's (carried or found now) and this run's downloads."""
+        problems = [p for p in report.problems if p["alert_name"] is None]  # season lists, downloads
+        problems += [p for found in self.season_problems.values() for p in found]
+        problems += [p for name in self.alerts for p in self.event_problems.get(name, [])]
+        return sorted(problems, key=lambda p: (p["survey"] or "", p["season"] or 0, p["alert_name"] or "",
+                                               p["kind"], p["url"] or "", p["line"] or 0, p["detail"] or ""))
 
     def finish(self, report, build_info, history=None, radius_arcsec=crossmatch.DEFAULT_RADIUS_ARCSEC):
         records = sorted(self.alerts.values(), key=lambda r: r["alert_id"])
         first_seen = history.first_seen() if history else {}
         add_galactic_coordinates(records)
-        published = [key for key in sorted(self.crossrefs) if key[0] in self.alerts]
+        crossrefs = {(name, other, source): published_as
+                     for name, found in self.event_crossrefs.items() for other, source, published_as in found}
+        crossrefs.update({(name, other, source): published_as for found in self.season_crossrefs.values()
+                          for name, other, source, published_as in found})
+        published = [key for key in sorted(crossrefs) if key[0] in self.alerts]
         matches = crossmatch.crossmatch_rows(records, published, radius_arcsec)
         events, event_of = crossmatch.event_rows(records, matches, published)
         report.notes.extend(crossmatch.recovery_of_published(records, published, matches, radius_arcsec))
         for record in records:
-            record["n_photometry"] = self.photometry_counts[record["alert_id"]]
             record["event_id"] = event_of[record["alert_name"]]
             record["first_seen"] = first_seen.get(record["alert_name"]) or record.get("fetched_at")
+        report.problems = self.problems(report)
+        for table in schema.REWRITTEN_TABLES if self.incremental else ():
+            self.db.execute(f"DELETE FROM {table}")
         insert(self.db, "alerts", schema.ALERT_COLUMNS, records)
         self.db.execute("INSERT INTO alerts_fts(alerts_fts) VALUES ('rebuild')")
         insert(self.db, "events", schema.EVENT_COLUMNS, events)
         insert(self.db, "crossmatches", schema.CROSSMATCH_COLUMNS, matches)
         self.db.executemany("INSERT INTO published_crossrefs VALUES (?, ?, ?, ?)",
-                            [(*key, self.crossrefs[key]) for key in published])
+                            [(*key, crossrefs[key]) for key in published])
         self.db.executemany("INSERT INTO sources VALUES (:survey, :name, :home_url, :data_url, :credit, :data_policy)",
                             [survey.source for survey in SURVEYS])
         self.db.executemany(
             "INSERT INTO build_problems (survey, season, alert_name, kind, url, line, detail) "
             "VALUES (:survey, :season, :alert_name, :kind, :url, :line, :detail)", report.problems)
-        self.db.executemany("INSERT INTO build_info VALUES (?, ?)", sorted(build_info.items()))
+        self.db.executemany("INSERT INTO event_inputs VALUES (?, ?, ?, ?)",
+                            [(name, key, json.dumps(reads, separators=(",", ":")), fetched_from)
+                             for name, (key, reads, fetched_from) in sorted(self.inputs.items()) if name in self.alerts])
+        self.db.executemany("INSERT INTO build_info VALUES (?, ?)",
+                            sorted({**build_info, "schema": schema.VERSION}.items()))
         if history:
             history.copy_into(self.db)
         self.db.execute("COMMIT")
+        # Statistics from a sample of each index: enough for the planner, and quick at any size.
+        self.db.execute("PRAGMA analysis_limit = 1000")
         self.db.execute("ANALYZE")
-        # Rewrites every b-tree with full pages: photometry shrinks by about a tenth.
-        self.db.execute("VACUUM")
+        if not self.incremental:
+            # Rewrites every b-tree with full pages: photometry shrinks by about a tenth. An incremental build
+            # leaves its few rewritten pages as they are rather than rewrite the whole file.
+            self.db.execute("VACUUM")
         self.db.close()
 
     def abandon(self):
@@ -85,3 +225,21 @@ class DatabaseWriter:
 def insert(db, table, columns, rows):
     db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                    [[row.get(c) for c in columns] for row in rows])
+
+
+def copy_file(source, target):
+    """Copy a file in the kernel where it can (copy_file_range: a reflink on filesystems that share blocks)."""
+    with open(source, "rb") as inside, open(target, "wb") as outside:
+        size = os.fstat(inside.fileno()).st_size
+        try:
+            copied = 0
+            while copied < size:
+                done = os.copy_file_range(inside.fileno(), outside.fileno(), size - copied)
+                if done == 0:
+                    break
+                copied += done
+        except (AttributeError, OSError):
+            inside.seek(0)
+            outside.seek(0)
+            outside.truncate()
+            shutil.copyfileobj(inside, outside, 16 * 1024 * 1024)

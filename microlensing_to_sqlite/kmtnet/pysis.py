@@ -2,10 +2,14 @@
 
 import math
 import re
-from typing import NamedTuple
+from dataclasses import dataclass
 
-from ..parsing import ParseError, finite_or_none, hjd_minus_2450000, require_complete_last_line
-from .times import time_offset
+import numpy
+
+from ..parsing import HJD_OFFSET, ParseError, fast_numbers, finite_or_none, hjd_minus_2450000, \
+    require_complete_last_line
+from ..photometry import Points
+from .times import TIME_CONVENTIONS, time_offset
 
 PYSIS_FILE = re.compile(r"(KMT[ACS]\d{2})_([IV])\.pysis")
 
@@ -19,10 +23,16 @@ def pysis_telescope_and_band(file_name, source=None, line=None):
     return match.group(1), match.group(2)
 
 
-class Lightcurve(NamedTuple):
-    """Rows `(hjd, mag, mag_err, delta_flux, flux_err, fwhm, sky, secz)` and how many were dropped."""
-    rows: list
+@dataclass
+class Lightcurve:
+    """The points, and how many rows were dropped for a magnitude, its error or a flux that is not finite."""
+    points: Points
     dropped_non_finite: int
+
+    @property
+    def rows(self):
+        """The points as rows `(hjd, mag, mag_err, delta_flux, flux_err, fwhm, sky, secz)`, None where missing."""
+        return self.points.rows(PYSIS_ROW)
 
 
 # The header names the columns: `# HJD  \Delta_flux flux_err  mag  mag_err  fwhm  sky  secz` (a literal
@@ -46,6 +56,31 @@ def parse_pysis(text, source):
     lines = text.splitlines()
     header_number = next((n for n, line in enumerate(lines, start=1) if line.strip()), 1)
     columns = pysis_header(lines[header_number - 1] if lines else "", source, header_number)
+    table = fast_numbers("\n".join(lines[header_number:]), len(columns), comment="#")
+    lightcurve = None if table is None else plainly_read(dict(zip(columns, table.T)))
+    return lightcurve or line_by_line(lines, header_number, columns, source)
+
+
+def plainly_read(values):
+    """The light curve from the fast reading's columns; None unless every time is finite and in one convention
+    (line_by_line decides then)."""
+    hjd = values["hjd"]
+    offsets = [offset for low, high, offset, _ in TIME_CONVENTIONS if len(hjd) and ((low < hjd) & (hjd < high)).all()]
+    if not numpy.isfinite(hjd).all() or (len(hjd) and not offsets):
+        return None
+    kept = numpy.all([numpy.isfinite(values[c]) for c in PYSIS_MEASUREMENTS if c in values], axis=0)
+    columns = {name: column[kept] for name, column in values.items()}
+    columns["hjd"] = columns["hjd"] + (offsets[0] if offsets else 0) - HJD_OFFSET
+    for name in ("fwhm", "sky", "secz"):
+        if name in columns:
+            columns[name] = numpy.where(numpy.isfinite(columns[name]), columns[name], numpy.nan)
+    if "fwhm" in columns:
+        columns["fwhm"] = numpy.where(columns["fwhm"] == FWHM_BAD_FRAME, numpy.nan, columns["fwhm"])
+    return Lightcurve(Points(**columns), int((~kept).sum()))
+
+
+def line_by_line(lines, header_number, columns, source):
+    """The light curve read one line at a time: the reading that decides, naming the first line that is wrong."""
     rows, dropped, offset = [], 0, None
     for line_number, line in enumerate(lines[header_number:], start=header_number + 1):
         fields = line.split()
@@ -72,8 +107,8 @@ def parse_pysis(text, source):
         values["hjd"] = hjd_minus_2450000(tokens["hjd"], source, line_number, offset=offset)
         if values.get("fwhm") == FWHM_BAD_FRAME:
             values["fwhm"] = None
-        rows.append(tuple(values.get(column) for column in PYSIS_ROW))
-    return Lightcurve(rows, dropped)
+        rows.append(tuple(values.get(column) for column in columns))
+    return Lightcurve(Points.from_rows(columns, rows), dropped)
 
 
 def pysis_header(line, source, line_number):

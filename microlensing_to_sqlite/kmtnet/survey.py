@@ -18,7 +18,6 @@ from .listpage import parse_listpage, related_names
 from .pysis import parse_pysis, pysis_telescope_and_band
 from .view_page import parse_view_page, view_record
 
-PHOT_COLUMNS = ("hjd", "mag", "mag_err", "delta_flux", "flux_err", "fwhm", "sky", "secz")
 VIEW_PAGE = re.compile(r"^view\.php\?event=(KMT-\d{4}-BLG-\d{4})$")
 # One request for the bundle is politer than three or more for the files.
 TARBALL_FROM = 3
@@ -68,24 +67,25 @@ class Kmtnet(Survey):
             if re.fullmatch(rf"KB{season % 100:02d}\d{{4}}", entry):
                 yield AlertName(self.name, season, "BLG", int(entry[4:]))
 
-    def load_event(self, season, name):
-        """Add one event's alert row, cross-references and photometry; False if a file was bad or missing."""
-        mirror, writer, report = season.mirror, season.writer, season.report
+    def read_event(self, season, name, event):
+        """The alert row, cross-references and photometry; False if a file was bad or missing."""
+        mirror = season.mirror
         record = dict(season.listed.get(name) or {})
         view_url = site.view_url(name)
-        view = parse_mirrored(mirror, report, self.name, name.season, view_url, parse_view_page, alert_name=name.full)
+        view = parse_mirrored(mirror, event, self.name, name.season, view_url, parse_view_page, alert_name=name.full)
         if view is not None and view["name"] != name:
-            report.problem("parse_error", self.name, name.season, view_url,
-                           f"the page is about {view['name'].full}, not {name.full}", name.full)
+            event.problem("parse_error", self.name, name.season, view_url,
+                          f"the page is about {view['name'].full}, not {name.full}", name.full)
             view = None
         if view is not None:
             if not record:
                 try:
                     record = view_record(view, view_url)
                 except ParseError as error:
-                    report.problem("parse_error", self.name, name.season, view_url, error.reason, name.full)
+                    event.problem("parse_error", self.name, name.season, view_url, error.reason, name.full)
             record["alert_date"] = view["alert_date"]
-            record.setdefault("fetched_at", mirror.fetched_at(view_url))
+            if "fetched_at" not in record:
+                record.update(fetched_at=mirror.fetched_at(view_url), fetched_from=view_url)
         record.update(
             alert_name=name.full, alert_id=name.alert_id, short_name=name.short, survey=self.name,
             season=name.season, region=name.region, alert_url=view_url, data_url=site.event_data_folder(name),
@@ -94,16 +94,15 @@ class Kmtnet(Survey):
         )
         if record.get("k2_flag"):
             record["remarks"] = "In the K2 Campaign 9 field (listpage K2 flag)."
-        writer.add_alert(record)
-        report.count(self.name, name.season, "alerts")
+        event.record = record
         for token in record.get("related", []):
             other = related_names([token])[0]
-            writer.add_crossref(name.full, other.full, "kmtnet_related", token)
-        complete = self.load_photometry(season, name, pysis_files(mirror, name, view))
+            event.add_crossref(other.full, "kmtnet_related", token)
+        complete = self.read_photometry(season, name, pysis_files(mirror, name, view), event)
         return view is not None and complete
 
-    def load_photometry(self, season, name, files):
-        mirror, writer, report = season.mirror, season.writer, season.report
+    def read_photometry(self, season, name, files, event):
+        mirror = season.mirror
         complete = True
         bundle = None
         for file_name in files:
@@ -111,32 +110,31 @@ class Kmtnet(Survey):
             try:
                 telescope, band = pysis_telescope_and_band(file_name)
             except ParseError as error:
-                report.problem("parse_error", self.name, name.season, url, error.reason, name.full)
+                event.problem("parse_error", self.name, name.season, url, error.reason, name.full)
                 complete = False
                 continue
             if band not in season.bands:
                 continue
             text = mirror.read_text(url)
             if text is None:
-                bundle = self.bundled_files(season, name) if bundle is None else bundle
+                bundle = self.bundled_files(season, name, event) if bundle is None else bundle
                 text = bundle.get(file_name)
                 if text is None:
-                    report.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
+                    event.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
                     complete = False
                     continue
                 url = f"{site.pysis_tarball_url(name)}#{file_name}"
             try:
                 lightcurve = parse_pysis(text, source=url)
             except ParseError as error:
-                report.problem("parse_error", self.name, name.season, url, error.reason, name.full, error.line)
+                event.problem("parse_error", self.name, name.season, url, error.reason, name.full, error.line)
                 complete = False
                 continue
-            report.count(self.name, name.season, "dropped_non_finite", lightcurve.dropped_non_finite)
-            report.count(self.name, name.season, "photometry",
-                         writer.add_photometry(name.alert_id, telescope, band, PHOT_COLUMNS, lightcurve.rows))
+            event.count(self.name, name.season, "dropped_non_finite", lightcurve.dropped_non_finite)
+            event.add_lightcurve(telescope, band, lightcurve.points)
         return complete
 
-    def bundled_files(self, season, name):
+    def bundled_files(self, season, name, event):
         """The .pysis files in the event's pysis.tar.gz, by base name ({} if there is no readable bundle)."""
         url = site.pysis_tarball_url(name)
         data = season.mirror.read_bytes(url)
@@ -145,7 +143,7 @@ class Kmtnet(Survey):
         try:
             return pysis_members(data)
         except BundleError as error:
-            season.report.problem("parse_error", self.name, name.season, url, str(error), name.full)
+            event.problem("parse_error", self.name, name.season, url, str(error), name.full)
             return {}
 
     def write_demo_season(self, mirror, rng, season, alerts, today_hjd):

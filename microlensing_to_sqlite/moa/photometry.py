@@ -3,22 +3,35 @@ archive's files (gzipped, 8 or 4 columns)."""
 
 import gzip
 import html as html_entities
-import math
 import re
 import zlib
-from typing import NamedTuple
+from dataclasses import dataclass
 
-from ..parsing import ParseError, require_complete_last_line
+import numpy
+
+from ..parsing import ParseError, fast_numbers, require_complete_last_line
 
 # MOA photometry has placeholder rows at JD 0 and a point seen 28000 days early (JD about 2.43e6): drop anything
 # before 1995-01-01, when MOA had not started observing.
 FIRST_OBSERVATION_JD = 2_449_718.5
 
 
-class Photometry(NamedTuple):
-    rows: list              # (jd, delta_flux, flux_err), as published
+@dataclass(eq=False)
+class Photometry:
+    jd: numpy.ndarray       # as published, with the delta flux and its error
+    delta_flux: numpy.ndarray
+    flux_err: numpy.ndarray
     dropped_bad_jd: int     # JD before MOA began: the placeholder JD 0 rows, and a point 28000 days early
     dropped_bad_error: int  # flux error <= 0, or a flux or error that is not a finite number
+
+    @property
+    def rows(self):
+        """(jd, delta_flux, flux_err) tuples."""
+        return list(zip(self.jd.tolist(), self.delta_flux.tolist(), self.flux_err.tolist()))
+
+    def __eq__(self, other):
+        return isinstance(other, Photometry) and (self.rows, self.dropped_bad_jd, self.dropped_bad_error) == (
+            other.rows, other.dropped_bad_jd, other.dropped_bad_error)
 
 
 def maybe_gunzip(data: bytes, source="phot.dat") -> bytes:
@@ -57,13 +70,31 @@ def parse_photometry(data, source="phot.dat"):
     The alert files have 8 columns, the archive's 8 (JD, dF, sigma, frame id such as B300-gb5-R-1, then four
     numbers) or 4; every row of a file must have as many as its first. Rows with a JD before 1995 (JD 0
     placeholders, a point 28000 days early) or with a flux error <= 0 are dropped and counted. JD is kept as
-    published: see `jd_to_hjd_minus_2450000` and `flux_to_magnitudes_array`.
+    published: see `times.jd_to_hjd_minus_2450000` and `calibration.flux_to_magnitudes`.
     """
     if isinstance(data, bytes):
         data = maybe_gunzip(data, source).decode("latin-1")
     body, first_line = pre_text(data, source)
-    rows, bad_jd, bad_error, columns = [], 0, 0, None
-    for line_number, line in enumerate(body.splitlines(), start=first_line):
+    lines = body.splitlines()
+    first = next((fields for fields in map(str.split, lines) if fields and not fields[0].startswith("#")), None)
+    table = None if first is None or len(first) < 3 else fast_numbers(body, len(first), numeric=(0, 1, 2), comment="#")
+    if table is None:
+        return line_by_line(lines, first_line, source)
+    return measured(*table.T)
+
+
+def measured(jd, flux, error):
+    """The rows that have a JD of MOA's time and a usable flux; the others counted."""
+    bad_jd = ~(jd >= FIRST_OBSERVATION_JD)
+    bad_error = ~bad_jd & ~(numpy.isfinite(flux) & numpy.isfinite(error) & (error > 0))
+    keep = ~(bad_jd | bad_error)
+    return Photometry(jd[keep], flux[keep], error[keep], int(bad_jd.sum()), int(bad_error.sum()))
+
+
+def line_by_line(lines, first_line, source):
+    """The rows read one line at a time: the reading that decides, naming the first line that is wrong."""
+    rows, columns = [], None
+    for line_number, line in enumerate(lines, start=first_line):
         fields = line.split()
         if not fields or fields[0].startswith("#"):
             continue
@@ -74,13 +105,7 @@ def parse_photometry(data, source="phot.dat"):
         if len(fields) != columns:
             raise ParseError(source, line_number, f"{columns} columns like the first row", line)
         try:
-            jd, flux, error = (float(f) for f in fields[:3])
+            rows.append(tuple(float(f) for f in fields[:3]))
         except ValueError:
             raise ParseError(source, line_number, "numbers for JD, delta flux and flux error", line) from None
-        if not jd >= FIRST_OBSERVATION_JD:
-            bad_jd += 1
-        elif not (math.isfinite(flux) and math.isfinite(error) and error > 0):
-            bad_error += 1
-        else:
-            rows.append((jd, flux, error))
-    return Photometry(rows, bad_jd, bad_error)
+    return measured(*numpy.array(rows, dtype=float).reshape(-1, 3).T)

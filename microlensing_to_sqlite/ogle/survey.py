@@ -10,7 +10,7 @@ from ..survey import Naming, Survey, parse_mirrored
 from . import site
 from .lenses_par import parse_lenses_par
 from .params_dat import parse_params_dat
-from .phot_dat import PHOT_COLUMNS, parse_phot_dat
+from .phot_dat import parse_phot_dat
 
 
 class Ogle(Survey):
@@ -48,33 +48,36 @@ class Ogle(Survey):
             if name:
                 yield name
 
-    def load_event(self, season, name):
-        mirror, writer, report = season.mirror, season.writer, season.report
+    def event_context(self, season, name):
+        # The current season's event pages have no year in their URL.
+        return {**super().event_context(season, name), "current": name.season == season.today.year}
+
+    def read_event(self, season, name, event):
+        mirror = season.mirror
         record = dict(season.listed.get(name) or {})
-        params = self.read(season, name, site.params_url(name), parse_params_dat)
+        params = self.read(season, name, site.params_url(name), parse_params_dat, event)
         if params is not None and params["name"] != name:
-            report.problem("parse_error", self.name, name.season, site.params_url(name),
-                           f"the file names {params['name'].full}, not {name.full}", name.full, 1)
+            event.problem("parse_error", self.name, name.season, site.params_url(name),
+                          f"the file names {params['name'].full}, not {name.full}", name.full, 1)
             params = None
         if params is not None:
-            record.update(params, fetched_at=mirror.fetched_at(site.params_url(name)))
-        photometry = self.read(season, name, site.phot_url(name), parse_phot_dat)
+            record.update(params, fetched_at=mirror.fetched_at(site.params_url(name)),
+                          fetched_from=site.params_url(name))
+        photometry = self.read(season, name, site.phot_url(name), parse_phot_dat, event)
         record.update(
             alert_name=name.full, alert_id=name.alert_id, short_name=name.short, survey=self.name,
             season=name.season, region=name.region,
             alert_url=site.alert_page_url(name, season.today.year), data_url=site.event_data_url(name),
         )
         if "fetched_at" not in record and photometry is not None:
-            record["fetched_at"] = mirror.fetched_at(site.phot_url(name))
-        writer.add_alert(record)
-        report.count(self.name, name.season, "alerts")
+            record.update(fetched_at=mirror.fetched_at(site.phot_url(name)), fetched_from=site.phot_url(name))
+        event.record = record
         if photometry:
-            report.count(self.name, name.season, "photometry",
-                         writer.add_photometry(name.alert_id, site.TELESCOPE, site.BAND, PHOT_COLUMNS, photometry))
+            event.add_lightcurve(site.TELESCOPE, site.BAND, photometry)
         return params is not None and photometry is not None
 
-    def read(self, season, name, url, parse):
-        return parse_mirrored(season.mirror, season.report, self.name, name.season, url, parse, alert_name=name.full)
+    def read(self, season, name, url, parse, event):
+        return parse_mirrored(season.mirror, event, self.name, name.season, url, parse, alert_name=name.full)
 
     def write_demo_season(self, mirror, rng, season, alerts, today_hjd):
         from .demo import write_season

@@ -8,7 +8,7 @@ the file and the line.
 
 import pytest
 
-from microlensing_to_sqlite.kmtnet.pysis import Lightcurve, parse_pysis, pysis_telescope_and_band
+from microlensing_to_sqlite.kmtnet.pysis import parse_pysis, pysis_telescope_and_band
 from microlensing_to_sqlite.kmtnet.site import EVENT_ROOT
 from microlensing_to_sqlite.parsing import ParseError
 from tests.support.malformed import assert_parse_error, edit_line, insert_field, set_field
@@ -163,7 +163,8 @@ def test_pysis_mulensmodel_first_row(recorded_excerpts):
 
 def test_pysis_header_only_has_no_rows():
     header = "# HJD  \\Delta_flux flux_err  mag  mag_err  fwhm  sky  secz\n"
-    assert parse_pysis(header, source="x.pysis") == Lightcurve([], 0)
+    lightcurve = parse_pysis(header, source="x.pysis")
+    assert (lightcurve.rows, lightcurve.dropped_non_finite) == ([], 0)
 
 
 @pytest.mark.parametrize("file_name, expected", [("KMTC01_I.pysis", ("KMTC01", "I")),

@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from microlensing_to_sqlite.moa.photometry import Photometry, maybe_gunzip, parse_photometry
+from microlensing_to_sqlite.moa.photometry import maybe_gunzip, parse_photometry
 from tests.support.malformed import assert_parse_error
 from tests.support.moa_pages import PHOT, excerpt, handwritten, line_of
 
@@ -69,11 +69,13 @@ def test_maybe_gunzip(data):
 # The real archive fragments ----------------------------------------------------------------------------------
 
 def test_archive_photometry_fragment():
-    assert parse_photometry(excerpt(ARCHIVE_ROWS)) == Photometry([(2453658.85453, -192.7525, 1155.2324)], 0, 0)
+    result = parse_photometry(excerpt(ARCHIVE_ROWS))
+    assert (result.rows, result.dropped_bad_jd, result.dropped_bad_error) == ([(2453658.85453, -192.7525, 1155.2324)], 0, 0)
 
 
 def test_archive_photometry_zero_jd_row_is_dropped_and_counted():
-    assert parse_photometry(excerpt(ARCHIVE_ZERO_JD)) == Photometry([(2453658.85453, -192.7525, 1155.2324)], 1, 0)
+    result = parse_photometry(excerpt(ARCHIVE_ZERO_JD))
+    assert (result.rows, result.dropped_bad_jd, result.dropped_bad_error) == ([(2453658.85453, -192.7525, 1155.2324)], 1, 0)
 
 
 def test_archive_photometry_gzipped_fragment():

@@ -16,7 +16,8 @@ PHOT_DAT_ROWS = {"2025/blg-0001": 265, "2025/blg-0070": 353, "2025/blg-0368": 45
 
 
 def phot_dat(ogle_file, event):
-    return parse_phot_dat(ogle_file(f"{event}/phot.dat"), source=f"{event}/phot.dat")
+    """The file's points as rows (hjd, mag, mag_err, seeing, sky)."""
+    return parse_phot_dat(ogle_file(f"{event}/phot.dat"), source=f"{event}/phot.dat").rows()
 
 
 @pytest.mark.parametrize("event, rows", PHOT_DAT_ROWS.items())

@@ -29,8 +29,8 @@ def mirror(tmp_path):
     return mirror
 
 
-def run(mirror, db_path):
-    return build(mirror, db_path, [(OGLE, [SEASON])])
+def run(mirror, db_path, **options):
+    return build(mirror, db_path, [(OGLE, [SEASON])], **options)
 
 
 def test_a_file_that_does_not_parse_is_reported_and_skipped(mirror, tmp_path):
@@ -61,9 +61,9 @@ def test_a_failed_build_leaves_the_old_database(mirror, tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(OGLE, "load_event", explode)
+    monkeypatch.setattr(OGLE, "read_event", explode)
     with pytest.raises(RuntimeError):
-        run(mirror, db_path)
+        run(mirror, db_path, full=True)  # every event read again, and the reading fails
     assert db_path.read_bytes() == before
     assert not (tmp_path / "microlensing.db.building").exists()
 

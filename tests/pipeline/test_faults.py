@@ -143,8 +143,8 @@ def test_nan_row_is_dropped_and_counted(surveys, clean, faulty, key):
     survey = surveys[key]
     before = clean[key].summary_line(survey.survey, survey.season)
     after = faulty(key, "garbage_nan").summary_line(survey.survey, survey.season)
-    # alerts, photometry, dropped, missing, unparsed, failed
-    assert after == [before[0], before[1] - 1, before[2] + 1, *before[3:]]
+    # alerts, read, photometry, dropped, missing, unparsed, failed
+    assert after == [before[0], before[1], before[2] - 1, before[3] + 1, *before[4:]]
 
 
 # A victim fetched before: a failed fetch keeps the good copy --------------------------------------------

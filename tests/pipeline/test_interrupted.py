@@ -55,19 +55,21 @@ KILL_POINTS = [
     ("fetch: before the 3rd request is sent", "request", 3),
     ("fetch: half-way through writing the 2nd changed file", "mirror_write", 2),
     ("fetch: just after the 5th changed file is stored", "stored", 5),
-    ("parse: the 20th file", "parse", 20),
-    ("load: the 15th lightcurve inserted", "photometry", 15),
+    ("parse: the 10th file", "parse", 10),
+    ("load: the 5th event's lightcurves inserted", "photometry", 5),
     ("history: just after the parameter history is recorded", "history", 1),
     ("finish: alerts inserted, not committed", "alerts_inserted", 1),
-    ("finish: committed, before VACUUM", "vacuum", 1),
+    ("finish: committed, before VACUUM (a --full build)", "vacuum", 1),
     ("swap: just before os.replace", "before_swap", 1),
     ("swap: just after os.replace", "after_swap", 1),
 ]
 AFTER_SWAP = {"after_swap"}
+# Only a build from an empty database (--full) rewrites the whole file with VACUUM.
+FULL_BUILD_HOOKS = {"vacuum"}
 # The nightly update (--update), killed after it stored the new season lists and while it loads.
 UPDATE_KILL_POINTS = [
     ("update, fetch: season lists stored, before the first event file", "request", 2),
-    ("update, load: the 5th lightcurve inserted", "photometry", 5),
+    ("update, load: the 5th event's lightcurves inserted", "photometry", 5),
 ]
 
 
@@ -176,7 +178,9 @@ def world(tmp_path_factory):
 def interrupted(world):
     """Every kill point, two at a time (a runner per core)."""
     with concurrent.futures.ThreadPoolExecutor(len(world["runners"].processes)) as pool:
-        futures = {hook: pool.submit(interrupt, world, hook, n) for _, hook, n in KILL_POINTS}
+        futures = {hook: pool.submit(interrupt, world, hook, n,
+                                     BUILD_OPTIONS + (["--full"] if hook in FULL_BUILD_HOOKS else []))
+                   for _, hook, n in KILL_POINTS}
         futures.update({f"update-{hook}": pool.submit(interrupt, world, hook, n, UPDATE_OPTIONS, f"update-{hook}")
                         for _, hook, n in UPDATE_KILL_POINTS})
     return futures

@@ -132,7 +132,7 @@ async def test_export_by_names(portal, event, demo_database):
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("source", ["", "https://example.org/x", "//example.org/x", "/-/photometry.csv",
-                                   "/microlensing/photometry"])
+                                   "/microlensing/sources"])
 async def test_export_refuses_what_it_cannot_use(portal, source):
     response = await portal.client.get("/-/photometry.csv", params={"from": source})
     assert response.status_code == 400 and response.text.startswith("Cannot export")

@@ -67,9 +67,9 @@ async def test_json_export_of_an_alert(datasette, first_alert):
 @pytest.mark.asyncio
 async def test_csv_export_of_a_lightcurve_with_names(datasette, first_alert):
     name, alert_id = first_alert
-    response = await datasette.client.get(f"/microlensing/photometry.csv?alert_id={alert_id}&_labels=on&_size=max")
+    response = await datasette.client.get(f"/microlensing/photometry.csv?alert_id={alert_id}&_size=max")
     lines = response.text.splitlines()
-    assert lines[0] == ("alert_id,alert_id_label,telescope,band,hjd,mag,mag_err,"
+    assert lines[0] == ("alert_id,alert_name,telescope,band,hjd,mag,mag_err,"
                         "delta_flux,flux_err,seeing,fwhm,sky,secz")
     assert lines[1].startswith(f"{alert_id},{name},OGLE,I,")
 
@@ -87,8 +87,8 @@ def test_metadata_describes_every_column(demo_database):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
     tables = metadata["databases"]["microlensing"]["tables"]
     db = sqlite3.connect(demo_database)
-    for (table,) in db.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' "
-                               "and name not like '%_fts%'"):
+    for (table,) in db.execute("select name from sqlite_master where type in ('table', 'view') "
+                               "and name not like 'sqlite_%' and name not like '%_fts%'"):
         columns = {row[1] for row in db.execute(f"pragma table_info([{table}])")}
         assert columns == set(tables[table]["columns"]), table
 

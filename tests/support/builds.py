@@ -39,7 +39,8 @@ class Build:
         return {r["alert_name"]: {c: v for c, v in r.items() if c not in ("fetched_at", "first_seen")} for r in rows}
 
     def photometry(self, alert_id):
-        return set(self.query("SELECT * FROM photometry WHERE alert_id = ?", alert_id))
+        return set(self.query("SELECT alert_id, telescope, band, hjd, mag, mag_err, delta_flux, flux_err, seeing, "
+                              "fwhm, sky, secz FROM photometry WHERE alert_id = ?", alert_id))
 
     def photometry_counts(self, survey):
         return self.query("SELECT p.alert_id, telescope, band, count(*) FROM photometry p JOIN alerts a "

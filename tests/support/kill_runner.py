@@ -11,8 +11,9 @@ The hooks, by name:
 - "mirror_write": half-way through writing a fetched file into the mirror (the file is cut to half, then the
   build dies before it is renamed into place);
 - "stored": just after a fetched file is stored in the mirror (fetch.store.store, for a "fetched" outcome);
-- "parse": before a mirrored file is parsed (parse_mirrored, wherever the surveys call it);
-- "photometry": after a lightcurve is inserted (writer.DatabaseWriter.add_photometry);
+- "parse": before a mirrored file is parsed (parse_mirrored, wherever the surveys call it, in the build's
+  workers too);
+- "photometry": after an event's lightcurves are inserted (writer.DatabaseWriter.add_lightcurves);
 - "history": after the parameter history is recorded (history.History.record);
 - "alerts_inserted": after the alerts are inserted, before the commit (writer.insert into "alerts");
 - "vacuum": committed, before VACUUM (the writer's connection, at its execute("VACUUM"));
@@ -93,8 +94,9 @@ class Runners:
 # The runner's side ----------------------------------------------------------------------------------------------
 
 def die():
+    """SIGKILL to the whole build: its own process and the workers it reads events on (one process group)."""
     sys.stdout.flush(), sys.stderr.flush()
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
 class Forward(httpx.BaseTransport):
@@ -185,7 +187,7 @@ def install(hook, n):
         for module in PARSING_MODULES:
             wrap(importlib.import_module(module), "parse_mirrored", before=True)
     elif hook == "photometry":
-        wrap(writer.DatabaseWriter, "add_photometry", after=True)
+        wrap(writer.DatabaseWriter, "add_lightcurves", after=True)
     elif hook == "history":
         wrap(history.History, "record", after=True)
     elif hook == "alerts_inserted":
@@ -193,8 +195,8 @@ def install(hook, n):
     elif hook == "vacuum":
         original_init = writer.DatabaseWriter.__init__
 
-        def init(self, path):
-            original_init(self, path)
+        def init(self, *args):
+            original_init(self, *args)
             self.db = ConnectionProxy(self.db, lambda sql: sql.strip().upper() == "VACUUM" and nth() and die())
         writer.DatabaseWriter.__init__ = init
     elif hook == "before_swap":
@@ -220,6 +222,7 @@ def ftp_open_for(port, run):
 
 
 def child(job):
+    os.setpgrp()  # the build and its workers are one group, killed together
     log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1), os.dup2(log, 2)
     try:
