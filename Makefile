@@ -15,9 +15,13 @@ SETTINGS := --setting suggest_facets off --setting max_returned_rows 50000 --set
 PORTAL_FILES := --metadata metadata.yml --plugins-dir plugins --template-dir templates --static assets:static/
 DATASETTE_OPTIONS := $(PORTAL_FILES) $(SETTINGS)
 
-.PHONY: serve test demo db update offline publish bench clean
+.PHONY: serve portal test demo db update offline publish bench clean
 
 serve: $(DB) inspect.json
+	$(MAKE) --no-print-directory portal
+
+# Serve the database that is there (deploy/microlensing-portal.service runs this).
+portal: | $(BIN)/datasette
 	$(BIN)/datasette serve -i $(DB) --inspect-file inspect.json $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(PORT)
 
 test: $(BIN)/datasette
@@ -38,9 +42,10 @@ db: $(BIN)/datasette
 
 # Nightly: the current season (and the previous one's events still going), with conditional requests;
 # then a new database from the whole mirror. Parameter history is kept in $(MIRROR)/history.db.
+# The inspect file is written whatever the build's exit status, which make then passes on.
 update: $(BIN)/datasette
-	./build --update --mirror $(MIRROR) --db $(DB)
-	$(BIN)/datasette inspect $(DB) --inspect-file inspect.json
+	./build --update --mirror $(MIRROR) --db $(DB); status=$$?; \
+	$(BIN)/python -m microlensing_to_sqlite.inspect $(DB) inspect.json && exit $$status
 
 # Publish the portal as it is served locally. PUBLISHER=cloudrun (core) or fly (datasette-publish-fly).
 # The plugins import the package microlensing_to_sqlite: its wheel goes into the image (a static mount is how
@@ -58,7 +63,7 @@ offline: $(BIN)/datasette
 	./build --offline --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
 
 inspect.json: $(DB) | $(BIN)/datasette
-	$(BIN)/datasette inspect $(DB) --inspect-file inspect.json
+	$(BIN)/python -m microlensing_to_sqlite.inspect $(DB) inspect.json
 
 bench: $(BIN)/datasette
 	$(BIN)/python -m benchmarks

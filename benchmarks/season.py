@@ -30,21 +30,36 @@ from microlensing_to_sqlite.ogle import demo as demo_ogle, site as ogle
 from microlensing_to_sqlite.formulas import point_lens_magnitude
 from microlensing_to_sqlite.synthetic import datetime_to_hjd, draw_event
 
+from .text import lines
+
 SEASON = 2025
 TODAY = datetime.date(2025, 10, 15)  # in the season, so that an update treats it as the current one
 SITES = "ACS"
 
 
 def ogle_length(rng):
-    """Points in one phot.dat: 2025's shape (median ~800, p90 ~4,500, max ~4,600)."""
-    if rng.random() < 0.22:
+    """Points in one phot.dat: 2025's shape (median ~800, p90 ~4,500, max ~4,600; mean ~1,700, as the archive's)."""
+    if rng.random() < 0.25:
         return int(rng.integers(4300, 4600))
-    return int(min(max(rng.lognormal(numpy.log(600), 0.7), 57), 4600))
+    return int(min(max(rng.lognormal(numpy.log(620), 0.7), 57), 4600))
 
 
-def phot_dat(event, n, rng, last_hjd):
-    """OGLE phot.dat text: n epochs over the OGLE-IV baseline, denser near the peak, 5 columns."""
-    start = datetime_to_hjd(datetime.datetime(2016, 2, 1))
+def lenses_par(lines_):
+    """lenses.par: its header, then the events' lines."""
+    header = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
+              "  Dmag   fbl  I_bl    I0\n\n")
+    return (header + "".join(line + "\n" for line in lines_)).encode()
+
+
+def with_new_ogle_points(old, points=3):
+    """phot.dat with a night's new points after its last."""
+    last = float(old.rstrip().rsplit(b"\n", 1)[-1].split()[0])
+    return old + "".join(f"{last + 0.3 * k:.5f} 19.000 0.050 4.00 500.0\n" for k in range(1, points + 1)).encode()
+
+
+def phot_dat(event, n, rng, last_hjd, first_hjd=None):
+    """OGLE phot.dat text: n epochs from first_hjd (default 2016) to last_hjd, denser near the peak, 5 columns."""
+    start = first_hjd or datetime_to_hjd(datetime.datetime(2016, 2, 1))
     near = min(n // 5, 200)
     times = numpy.concatenate([rng.uniform(start, last_hjd, n - near),
                                rng.uniform(event["t0"] - 2 * event["tE"], event["t0"] + 2 * event["tE"], near)])
@@ -54,9 +69,7 @@ def phot_dat(event, n, rng, last_hjd):
     observed = true + rng.normal(0, errors)
     seeing = rng.uniform(2.2, 6.8, len(times))
     sky = numpy.round(rng.uniform(50, 1500, len(times)))
-    return "".join(f"{t:.5f} {m:.3f} {e:.3f} {s:.2f} {k:.1f}\n"
-                   for t, m, e, s, k in zip(times.tolist(), observed.tolist(), errors.tolist(), seeing.tolist(),
-                                            sky.tolist())).encode()
+    return lines((times, 5), b" ", (observed, 3), b" ", (errors, 3), b" ", (seeing, 2), b" ", (sky, 1))
 
 
 def pysis_text(rng, n, band, t0, tE):
@@ -73,17 +86,14 @@ def pysis_text(rng, n, band, t0, tE):
     sky = rng.integers(500, 3000, len(times))
     secz = rng.uniform(1.0, 2.0, len(times))
     if band == "I":
-        header = demo_kmtnet.PYSIS_HEADER
-        rows = (f"{t:.5f} {d:12.4f} {fe:10.4f} {m:10.4f} {e:9.4f} {w:7.2f} {k:5d} {z:5.2f}\n"
-                for t, d, fe, m, e, w, k, z in zip(times.tolist(), delta_flux.tolist(), flux_err.tolist(),
-                                                   observed.tolist(), errors.tolist(), fwhm.tolist(), sky.tolist(),
-                                                   secz.tolist()))
+        header = demo_kmtnet.PYSIS_HEADER.encode()
+        rows = lines((times, 5), b" ", (delta_flux, 4, 12), b" ", (flux_err, 4, 10), b" ", (observed, 4, 10), b" ",
+                     (errors, 4, 9), b" ", (fwhm, 2, 7), b" ", (sky, 0, 5), b" ", (secz, 2, 5))
     else:  # V files have no magnitudes (6 columns)
-        header = "# HJD  \\Delta_flux flux_err  fwhm  sky  secz\n"
-        rows = (f"{t:.5f} {d:12.4f} {fe:10.4f} {w:7.2f} {k:5d} {z:5.2f}\n"
-                for t, d, fe, w, k, z in zip(times.tolist(), delta_flux.tolist(), flux_err.tolist(), fwhm.tolist(),
-                                             sky.tolist(), secz.tolist()))
-    return header + "".join(rows)
+        header = b"# HJD  \\Delta_flux flux_err  fwhm  sky  secz\n"
+        rows = lines((times, 5), b" ", (delta_flux, 4, 12), b" ", (flux_err, 4, 10), b" ", (fwhm, 2, 7), b" ",
+                     (sky, 0, 5), b" ", (secz, 2, 5))
+    return header + rows
 
 
 def make_pool(folder, size, rng, points=(1000, 2700)):
@@ -101,18 +111,22 @@ def make_pool(folder, size, rng, points=(1000, 2700)):
         names += [f"KMT{site}{f:02d}_V.pysis" for f in fields for site in v_sites]
         for variant in range(2):
             files = {name: int(rng.integers(*points)) // (10 if name.endswith("_V.pysis") else 1) for name in names}
-            buffer = io.BytesIO()
-            with tarfile.open(fileobj=buffer, mode="w") as bundle:
-                for name, n in files.items():
-                    data = pysis_text(rng, n, name[-7], t0 + rng.uniform(-60, 60),
-                                      rng.lognormal(numpy.log(25), 0.6)).encode()
-                    info = tarfile.TarInfo(f"pysis/{name}")
-                    info.size, info.mtime = len(data), 1750000000
-                    bundle.addfile(info, io.BytesIO(data))
             path = folder / f"pool-{i:03d}-{variant}.tar.gz"
-            path.write_bytes(gzip.compress(buffer.getvalue(), compresslevel=6, mtime=0))
+            path.write_bytes(bundle({name: pysis_text(rng, n, name[-7], t0 + rng.uniform(-60, 60),
+                                                      rng.lognormal(numpy.log(25), 0.6)) for name, n in files.items()}))
             pool.append((path, names, sum(n for name, n in files.items() if name.endswith("_I.pysis"))))
     return pool
+
+
+def bundle(files):
+    """pysis.tar.gz of {file name: bytes}, as KMTNet packs them (a pysis/ folder)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"pysis/{name}")
+            info.size, info.mtime = len(data), 1750000000
+            tar.addfile(info, io.BytesIO(data))
+    return gzip.compress(buffer.getvalue(), compresslevel=6, mtime=0)
 
 
 def link(source, target):
@@ -157,10 +171,7 @@ class Season:
         self.write_lenses_par()
 
     def write_lenses_par(self):
-        header = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
-                  "  Dmag   fbl  I_bl    I0\n\n")
-        self.mirror.write(ogle.lenses_par_url(SEASON),
-                          (header + "".join(self.ogle_lines[n] + "\n" for n, _ in self.ogle)).encode())
+        self.mirror.write(ogle.lenses_par_url(SEASON), lenses_par(self.ogle_lines[n] for n, _ in self.ogle))
 
     def write_last_changed(self, stamp):
         self.mirror.write(ogle.LAST_CHANGED_URL, f"{stamp}\n".encode())
@@ -206,10 +217,7 @@ class Season:
             self.ogle_fits[name] = (values, errors)
             self.ogle_lines[name] = demo_ogle.lenses_par_line(name, event, values)
             self.mirror.write(ogle.params_url(name), demo_ogle.params_dat(name, event, values, errors).encode())
-            old = self.mirror.read_bytes(ogle.phot_url(name))
-            last = float(old.rstrip().rsplit(b"\n", 1)[-1].split()[0])
-            new = "".join(f"{last + 0.3 * k:.5f} 19.000 0.050 4.00 500.0\n" for k in range(1, 4))
-            self.mirror.write(ogle.phot_url(name), old + new.encode())
+            self.mirror.write(ogle.phot_url(name), with_new_ogle_points(self.mirror.read_bytes(ogle.phot_url(name))))
             changed.append(name)
         self.write_lenses_par()
         for name, event in [self.kmt[i] for i in sorted(self.rng.choice(len(self.kmt), round(share * len(self.kmt)),

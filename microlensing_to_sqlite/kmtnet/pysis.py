@@ -44,19 +44,20 @@ PYSIS_MEASUREMENTS = ("mag", "mag_err", "delta_flux", "flux_err")
 FWHM_BAD_FRAME = -1.0
 
 
-def parse_pysis(text, source):
+def parse_pysis(text, source, fast=True):
     """A pySIS light curve, time as HJD - 2450000 whatever the file's convention.
 
     - A row whose magnitude, its error or the flux is nan or inf is dropped and counted: pySIS derives
       mag from the total flux, which can be negative. V files have no mag: their rows keep mag None.
     - fwhm -1.00 flags a bad frame: the row is kept with fwhm None.
     - `#` lines after the header are comments: MulensModel's copies comment out their nan rows.
+    `fast=False` reads line by line only (the tests compare the two).
     """
     require_complete_last_line(text, source)
     lines = text.splitlines()
     header_number = next((n for n, line in enumerate(lines, start=1) if line.strip()), 1)
     columns = pysis_header(lines[header_number - 1] if lines else "", source, header_number)
-    table = fast_numbers("\n".join(lines[header_number:]), len(columns), comment="#")
+    table = fast_numbers("\n".join(lines[header_number:]), len(columns), comment="#") if fast else None
     lightcurve = None if table is None else plainly_read(dict(zip(columns, table.T)))
     return lightcurve or line_by_line(lines, header_number, columns, source)
 

@@ -5,7 +5,7 @@ says how; `FUZZ_EXAMPLES=3000` searches deeper)."""
 from microlensing_to_sqlite.ogle.lenses_par import parse_lenses_par
 from microlensing_to_sqlite.ogle.params_dat import parse_params_dat
 from microlensing_to_sqlite.ogle.phot_dat import parse_phot_dat
-from tests.support.fuzzing import Sample, fuzz_tests
+from tests.support.fuzzing import Sample, fuzz_tests, readings_agree
 
 # The mirror's folder of OGLE's EWS data files.
 EWS = "www.astrouw.edu.pl/ogle/ogle4/ews"
@@ -25,7 +25,8 @@ SAMPLES = {
 PARSERS = {
     "lenses_par": lambda text, source, **_: parse_lenses_par(text, source),
     "params_dat": lambda text, source, **_: parse_params_dat(text, source),
-    "phot_dat": lambda text, source, **_: parse_phot_dat(text, source),
+    # phot.dat is read fast (pandas) when it is plainly written: both readings must agree.
+    "phot_dat": readings_agree(parse_phot_dat),
 }
 
 test_mutated_file_parses_or_raises_parse_error, test_arbitrary_text_parses_or_raises_parse_error = \

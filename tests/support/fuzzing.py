@@ -272,3 +272,22 @@ def fuzz_tests(parsers, samples):
         returns_or_raises_parse_error(lambda: parsers[parser](text, "fuzz"), "fuzz")
 
     return test_mutated_file_parses_or_raises_parse_error, test_arbitrary_text_parses_or_raises_parse_error
+
+
+# The fast and the careful reading ----------------------------------------------------------------------------
+
+def readings_agree(parse):
+    """A parser that reads the text both ways (pandas' fast reading, and line by line with fast=False) and fails
+    unless they agree: the same values, or a ParseError at the same line for the same reason."""
+    def both(text, source, **arguments):
+        outcomes = []
+        for fast in (True, False):
+            try:
+                outcomes.append(("read", parse(text, source, fast=fast, **arguments)))
+            except ParseError as error:
+                outcomes.append(("refused", error.line, error.reason))
+        assert outcomes[0] == outcomes[1], f"the fast reading gave {outcomes[0]!r:.300}, line by line {outcomes[1]!r:.300}"
+        if outcomes[0][0] == "refused":
+            parse(text, source, fast=False, **arguments)  # raise the ParseError, as the contract wants
+        return outcomes[0][1]
+    return both
