@@ -11,11 +11,46 @@ dropped by more than 10%; --force to accept).
 # The command line only parses the options; pipeline.py runs them.
 
 import argparse
+import datetime
+import math
+import sys
 
-from . import pipeline
+from . import pipeline, plan
 from .fetch.hosts import PER_HOST, RATE
+from .mirror import Mirror
 from .names import parse_full_name
 from .registry import BY_KEY
+
+EXIT_UNEXPECTED = 1
+EXIT_REFUSED_ARGUMENTS = 2
+
+
+def whole_number(least):
+    def check(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < least:
+            raise argparse.ArgumentTypeError(f"a whole number of at least {least}, not {text!r}")
+        return value
+    return check
+
+
+def number_at_least_zero(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"a number of 0 or more, not {text!r}")
+    return value
+
+
+def year(text):
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"a year such as 2025, not {text!r}")
+    return int(text)
 
 
 def parse_arguments(argv):
@@ -27,34 +62,35 @@ def parse_arguments(argv):
     parser.add_argument("--update", action="store_true",
                         help="nightly update: fetch the current season (and the previous one's events that are "
                              "still going) with conditional requests, then load every season the mirror holds")
-    parser.add_argument("--refresh-old-days", type=float, default=7.0, metavar="DAYS",
+    parser.add_argument("--refresh-old-days", type=number_at_least_zero, default=7.0, metavar="DAYS",
                         help="events long over (now > t0 + 5 tE + 60 d), and in an update events whose line in "
                              "the season list did not change, are fetched again only when their files are older "
                              "than this (default 7)")
     parser.add_argument("--history", metavar="FILE",
                         help="parameter history and build runs, kept between builds (default: MIRROR/history.db when "
                              "fetching; none offline, or if the mirror is read-only)")
-    parser.add_argument("--per-host", type=int, default=PER_HOST, metavar="N",
+    parser.add_argument("--per-host", type=whole_number(1), default=PER_HOST, metavar="N",
                         help=f"requests in flight per host (default {PER_HOST})")
-    parser.add_argument("--rate", type=float, default=RATE, metavar="PER_SECOND",
+    parser.add_argument("--rate", type=number_at_least_zero, default=RATE, metavar="PER_SECOND",
                         help=f"request starts per second per host (default {RATE:g}; 0: no cap)")
-    parser.add_argument("--retry-wait", type=float, default=2.0, metavar="SECONDS",
+    parser.add_argument("--retry-wait", type=number_at_least_zero, default=2.0, metavar="SECONDS",
                         help="first wait before a retry, doubled each time, with jitter (default 2)")
     parser.add_argument("--full", action="store_true",
                         help="read every event of the plan again, into an empty database (default: carry over the "
                              "events whose files did not change, and keep what the plan does not name)")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
+    parser.add_argument("--workers", type=whole_number(1), default=None, metavar="N",
                         help="processes that read events while one writes (default: one per core)")
     parser.add_argument("--force", action="store_true",
                         help="swap in the new database even if a survey-season lost more than 10%% of its alerts")
     parser.add_argument("--surveys", nargs="+", default=list(BY_KEY), choices=list(BY_KEY),
                         help="surveys to build (default: all)")
-    parser.add_argument("--years", nargs="+", type=int, metavar="YEAR",
+    parser.add_argument("--years", nargs="+", type=year, metavar="YEAR",
                         help="seasons to build (default: every season of each survey)")
     parser.add_argument("--events", nargs="+", metavar="NAME",
                         help="only these alerts, by full name (OGLE-2025-BLG-0368); listed or not")
     parser.add_argument("--bands", nargs="+", default=["I"], choices=["I", "V"],
                         help="photometric bands to load where a survey has several (KMTNet: I, V); default I")
+    parser.add_argument("--debug", action="store_true", help="on an unexpected error, show the whole traceback")
     options = parser.parse_args(argv)
     if options.events:
         names = [parse_full_name(e) for e in options.events]
@@ -67,6 +103,22 @@ def parse_arguments(argv):
 
 
 def main(argv=None, transport=None, today=None, observed_at=None, ftp_open=None):
-    """Parse argv and run; the keyword arguments are for tests (a mock transport, a fixed date)."""
-    return pipeline.run(parse_arguments(argv), transport=transport, today=today, observed_at=observed_at,
-                        ftp_open=ftp_open)
+    """Parse argv and run; the keyword arguments are for tests (a mock transport, a fixed date).
+
+    Arguments that would build nothing, or write where they cannot, are refused with one line and exit 2
+    before anything is touched; an unexpected error is one line and exit 1 (--debug: the traceback).
+    """
+    options = parse_arguments(argv)
+    today = today or datetime.date.today()
+    refusal = plan.refusal(options, today, Mirror(options.mirror))
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED_ARGUMENTS
+    try:
+        return pipeline.run(options, transport=transport, today=today, observed_at=observed_at, ftp_open=ftp_open)
+    except Exception as error:
+        if options.debug:
+            raise
+        print(f"error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
+              f"(--debug shows where)", file=sys.stderr)
+        return EXIT_UNEXPECTED

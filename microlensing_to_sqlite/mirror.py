@@ -7,9 +7,12 @@ of a mirror builds the same database offline.
 
 import datetime
 import os
+import stat
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from .parsing import ParseError
 
 
 class Mirror:
@@ -33,11 +36,28 @@ class Mirror:
         return self.path(url).is_file()
 
     def read_bytes(self, url):
-        """The mirrored file's bytes, or None if the mirror does not have it."""
+        """The mirrored file's bytes, or None if the mirror does not have it.
+
+        Anything at the path that is not a regular, readable, non-empty file (a folder, a pipe, a link that
+        goes round in circles, a file we may not read, or nothing in it) is a ParseError naming the URL: a
+        site's empty answer or a damaged mirror, never a season of nothing.
+        """
+        path = self.path(url)
         try:
-            return self.path(url).read_bytes()
+            found = os.stat(path)
         except FileNotFoundError:
             return None
+        except OSError as error:
+            raise ParseError(url, None, "a regular, readable file", error.strerror) from None
+        if not stat.S_ISREG(found.st_mode):
+            raise ParseError(url, None, "a regular, readable file", "a folder" if stat.S_ISDIR(found.st_mode)
+                             else "a pipe, socket or device")
+        if found.st_size == 0:
+            raise ParseError(url, None, "a file with something in it", "an empty file")
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            raise ParseError(url, None, "a regular, readable file", error.strerror) from None
 
     def read_text(self, url):
         """The mirrored file as text, or None if the mirror does not have it.
@@ -71,7 +91,7 @@ class Mirror:
             if host.is_dir():
                 for folder, _, files in os.walk(host):
                     paths = (os.path.join(folder, f) for f in files if not f.startswith(".partial-"))
-                    if any(p not in ignored and os.stat(p).st_mtime > timestamp for p in paths):
+                    if any(p not in ignored and modified(p) > timestamp for p in paths):
                         return True
         return False
 
@@ -92,3 +112,11 @@ class Mirror:
 
     def remove(self, url):
         self.path(url).unlink(missing_ok=True)
+
+
+def modified(path):
+    """A file's modification time; 0 for what cannot be looked at (a link that goes round in circles)."""
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0

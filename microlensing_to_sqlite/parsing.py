@@ -75,6 +75,24 @@ def require_complete_last_line(text, source):
         raise ParseError(source, text.count("\n") + 1, "a complete last line (the file ends mid-line)")
 
 
+def keep_or_raise(error, bad_lines):
+    """A season list's bad line: raised (bad_lines None), or kept in bad_lines so that the list's other lines
+    load: one bad line costs one event, not the season."""
+    if bad_lines is None:
+        raise error
+    bad_lines.append(error)
+
+
+def complete_lines(text, source, bad_lines=None):
+    """The text's lines; a last line cut off mid-transfer is a bad line (see keep_or_raise), dropped."""
+    lines = text.splitlines()
+    if text and not text.endswith("\n"):
+        keep_or_raise(ParseError(source, text.count("\n") + 1, "a complete last line (the file ends mid-line)"),
+                      bad_lines)
+        lines = lines[:-1]
+    return lines
+
+
 def hjd_minus_2450000(token, source, line, offset=0.0):
     """A survey time as HJD - 2450000, rounded to the decimals the survey published.
 

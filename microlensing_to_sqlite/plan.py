@@ -1,6 +1,9 @@
 """What a run does: which seasons of which surveys, which events are due for a fetch, and what its exit
 status says. Pure decisions over the options, the mirror and the date; nothing here fetches or loads."""
 
+import sqlite3
+from pathlib import Path
+
 from .formulas import hjd_today
 
 EXIT_OK = 0
@@ -83,3 +86,44 @@ def exit_status(report, plan, loaded=True):
     if any(p["kind"] != "missing" for p in report.problems):
         return EXIT_SOME_FILES_FAILED
     return EXIT_OK
+
+
+def refusal(options, today, mirror):
+    """Why the options must not run, in one sentence; None if they may. Nothing a wrong argument names is
+    touched: a build that would read nothing, or write where it cannot, never starts."""
+    root = mirror.root
+    if root.exists() and not root.is_dir():
+        return f"--mirror {root} is not a folder"
+    if options.offline:
+        if not root.is_dir():
+            return f"--mirror {root} does not exist"
+        planned = load_plan(options, today, mirror)
+        if not any(set(seasons) & set(survey.mirrored_seasons(mirror)) for survey, seasons in planned):
+            held = {survey.name: survey.mirrored_seasons(mirror) for survey in options.surveys}
+            return (f"the mirror {root} holds no season the options name ("
+                    + "; ".join(f"{name}: {', '.join(map(str, seasons)) or 'none'}" for name, seasons in held.items())
+                    + ")")
+    elif not any(seasons for _, seasons in fetch_plan(options, today)):
+        return "no season to fetch: " + "; ".join(
+            f"{survey.name} has {min(survey.seasons(today))}-{max(survey.seasons(today))}" for survey in options.surveys)
+    return path_refusal("--db", Path(options.db)) or (options.history and history_refusal(Path(options.history)))
+
+
+def path_refusal(option, path):
+    if path.exists() and not path.is_file():
+        return f"{option} {path} is not a file"
+    if not path.parent.is_dir():
+        return f"{option} {path}: the folder {path.parent} does not exist"
+    return None
+
+
+def history_refusal(path):
+    refused = path_refusal("--history", path)
+    if refused or not path.exists():
+        return refused
+    try:
+        with sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True) as db:
+            db.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        return f"--history {path} is not a parameter history ({error})"
+    return None

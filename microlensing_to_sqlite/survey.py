@@ -99,17 +99,22 @@ class Survey:
 
     # The season list: a survey implements parse_season_list.
 
-    def parse_season_list(self, text, source, season):
-        """The records of the season list's text, each with at least "name" (an AlertName)."""
+    def parse_season_list(self, text, source, season, bad_lines):
+        """The records of the season list's text, each with at least "name" (an AlertName). A line that does
+        not parse goes into the list `bad_lines` (parsing.keep_or_raise), so that one bad line costs one event;
+        a layout the parser does not know at all is a ParseError."""
         raise NotImplementedError
 
     def season_list(self, mirror, season, report=None, quiet=True):
         """The season list's records by name, each with the time the list was fetched ({} when the list is
-        missing or does not parse: reported when a report is given, a missing one only unless `quiet`)."""
-        url = self.list_urls(season)[0]
+        missing or does not parse; a bad line is left out). What is wrong is reported when a report is given,
+        a missing list only unless `quiet`."""
+        url, bad_lines = self.list_urls(season)[0], []
         records = parse_mirrored(mirror, report, self.name, season, url,
-                                 lambda text, source: self.parse_season_list(text, source, season),
+                                 lambda text, source: self.parse_season_list(text, source, season, bad_lines),
                                  report_missing=not quiet)
+        for error in bad_lines if report else ():
+            report.problem("parse_error", self.name, season, url, error.reason, None, error.line)
         if not records:
             return {}
         fetched_at = mirror.fetched_at(url)
@@ -132,8 +137,15 @@ class Survey:
             if season.whole:
                 writer.start_season(self.name, number)
             self.before_season(season, writer, report)
-            names = sorted(season_names(season.listed, self.mirrored_events(mirror, number), wanted, number),
-                           key=lambda name: name.alert_id)
+            mirrored = set(self.mirrored_events(mirror, number))
+            names = sorted(season_names(season.listed, mirrored, wanted, number), key=lambda name: name.alert_id)
+            if not season.whole:  # events named with --events: those of which the mirror has nothing are not loaded
+                unknown = [name for name in names if name not in season.listed and name not in mirrored]
+                for name in unknown:
+                    report.problem("not_found", self.name, number, (self.event_urls(mirror, name) or [None])[0],
+                                   "no file of this event in the mirror, and no line in its season's list: "
+                                   "not loaded", name.full)
+                names = [name for name in names if name not in unknown]
             if season.whole:
                 writer.forget_others(self.name, number, {name.full for name in names})
             due = []
@@ -197,12 +209,12 @@ def season_names(listed, mirrored, wanted, season):
 def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=None, report_missing=True):
     """Parse one mirrored file with parse(text, source=url); a missing or unparsable file is reported
     (unless report is None) and gives None."""
-    text = mirror.read_text(url)
-    if text is None:
-        if report and report_missing:
-            report.problem("missing", survey, season, url, "not in the mirror", alert_name)
-        return None
     try:
+        text = mirror.read_text(url)
+        if text is None:
+            if report and report_missing:
+                report.problem("missing", survey, season, url, "not in the mirror", alert_name)
+            return None
         return parse(text, source=url)
     except ParseError as error:
         if report:

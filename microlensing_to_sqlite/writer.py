@@ -24,8 +24,9 @@ from .sky import add_galactic_coordinates
 SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.season_crossref_sources}
 # An alert's lightcurves are keys alert_id * LIGHTCURVES_PER_ALERT + 0, 1, ...
 LIGHTCURVES_PER_ALERT = 32
-# Problems that belong to one run (a download that failed), not to the mirror: never carried over.
-RUN_PROBLEMS = {"fetch_failed"}
+# Problems that belong to one run (a download that failed, an event named that the mirror does not have), not
+# to the mirror: never carried over.
+RUN_PROBLEMS = {"fetch_failed", "not_found"}
 
 
 class DatabaseWriter:
@@ -165,7 +166,7 @@ class DatabaseWriter:
 
     def problems(self, report):
         """Every problem the database keeps: the mirror's (carried or found now) and this run's downloads."""
-        problems = [p for p in report.problems if p["alert_name"] is None]  # season lists, downloads
+        problems = [p for p in report.problems if p["alert_name"] is None or p["kind"] in RUN_PROBLEMS]
         problems += [p for found in self.season_problems.values() for p in found]
         problems += [p for name in self.alerts for p in self.event_problems.get(name, [])]
         return sorted(problems, key=lambda p: (p["survey"] or "", p["season"] or 0, p["alert_name"] or "",

@@ -4,6 +4,7 @@ the mirror too."""
 
 from urllib.parse import urlsplit
 
+from ..parsing import ParseError
 from .outcome import REMOVED, Outcome
 
 DATA_FILE_ENDINGS = (".dat", ".par", ".pysis", ".diapl", ".txt", ".tar.gz", "last.changed")
@@ -12,13 +13,23 @@ DATA_FILE_ENDINGS = (".dat", ".par", ".pysis", ".diapl", ".txt", ".tar.gz", "las
 def store(mirror, url, body):
     if expects_data_file(url) and looks_like_html(body):
         return Outcome(url, "failed", "an HTML page where a data file was expected")
+    if not body:
+        return Outcome(url, "failed", "an empty answer where a file was expected")
     try:
-        if mirror.read_bytes(url) == body:
+        if held(mirror, url) == body:
             return Outcome(url, "unchanged", "same bytes as the mirrored copy")
         mirror.write(url, body)
     except OSError as error:  # a full disk, or a folder where the file should be
         return Outcome(url, "failed", f"cannot write to the mirror: {error}")
     return Outcome(url, "fetched")
+
+
+def held(mirror, url):
+    """The mirrored copy's bytes; None when there is none to keep (nothing, or something unreadable)."""
+    try:
+        return mirror.read_bytes(url)
+    except ParseError:
+        return None
 
 
 def gone(mirror, url, detail):

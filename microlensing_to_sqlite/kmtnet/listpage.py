@@ -7,7 +7,7 @@ events), so each line is read by anchoring on its RA and Dec.
 import re
 
 from ..names import parse_full_name, parse_short_name
-from ..parsing import ParseError, number, require_complete_last_line, sexagesimal_to_degrees
+from ..parsing import ParseError, complete_lines, keep_or_raise, number, sexagesimal_to_degrees
 from .site import SURVEY
 from .times import hjd_minus_2450000_any
 
@@ -24,29 +24,32 @@ K2_FLAGS = {"K2": "K2", "-": None}
 LISTPAGE_NUMBERS = ("t0", "tE", "u0", "Isrc", "Ibase", "Icat", "catalog_type", "A_I")
 
 
-def parse_listpage(text, source, season):
+def parse_listpage(text, source, season, bad_lines=None):
     """The season list: one record per event line, in file order.
 
     The classification columns vary by year: one (2017, 2020, 2026), two, EF then AL (2018, 2019,
     2021-2025), or a K2 flag and one (2016). They are whatever lies between the field.star token and
-    RA; every line of a file must have the same layout.
+    RA; every line of a file must have the layout of its first. A line that does not parse is a ParseError,
+    or, given a list `bad_lines`, kept there while the other lines load.
     """
-    require_complete_last_line(text, source)
     records, seen, layout = [], {}, None
-    for line_number, line in enumerate(text.splitlines(), start=1):
+    for line_number, line in enumerate(complete_lines(text, source, bad_lines), start=1):
         tokens = line.split()
         if not tokens:
             continue
-        record, line_layout = listpage_record(tokens, source, line_number, season, line)
-        if layout is None:
-            layout = line_layout
-        elif line_layout != layout:
-            raise ParseError(source, line_number, f"the classification layout of the file's first line "
-                                                  f"({describe_layout(layout)})", line)
-        name = record["name"]
-        if name in seen:
-            raise ParseError(source, line_number, f"each event once ({name.full} is also on line {seen[name]})",
-                             line)
+        try:
+            record, line_layout = listpage_record(tokens, source, line_number, season, line)
+            if layout is not None and line_layout != layout:
+                raise ParseError(source, line_number, f"the classification layout of the file's first line "
+                                                      f"({describe_layout(layout)})", line)
+            name = record["name"]
+            if name in seen:
+                raise ParseError(source, line_number,
+                                 f"each event once ({name.full} is also on line {seen[name]})", line)
+        except ParseError as error:
+            keep_or_raise(error, bad_lines)
+            continue
+        layout = line_layout
         seen[name] = line_number
         records.append(record)
     return records

@@ -54,8 +54,8 @@ class Kmtnet(Survey):
             return [site.pysis_tarball_url(name)]
         return [site.pysis_url(name, f) for f in files]
 
-    def parse_season_list(self, text, source, season):
-        return parse_listpage(text, source, season)
+    def parse_season_list(self, text, source, season, bad_lines):
+        return parse_listpage(text, source, season, bad_lines)
 
     def mirrored_events(self, mirror, season):
         """Events with a view.php or a data folder in the mirror, listed or not."""
@@ -115,16 +115,16 @@ class Kmtnet(Survey):
                 continue
             if band not in season.bands:
                 continue
-            text = mirror.read_text(url)
-            if text is None:
-                bundle = self.bundled_files(season, name, event) if bundle is None else bundle
-                text = bundle.get(file_name)
-                if text is None:
-                    event.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
-                    complete = False
-                    continue
-                url = f"{site.pysis_tarball_url(name)}#{file_name}"
             try:
+                text = mirror.read_text(url)
+                if text is None:
+                    bundle = self.bundled_files(season, name, event) if bundle is None else bundle
+                    text = bundle.get(file_name)
+                    if text is None:
+                        event.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
+                        complete = False
+                        continue
+                    url = f"{site.pysis_tarball_url(name)}#{file_name}"
                 lightcurve = parse_pysis(text, source=url)
             except ParseError as error:
                 event.problem("parse_error", self.name, name.season, url, error.reason, name.full, error.line)
@@ -137,13 +137,11 @@ class Kmtnet(Survey):
     def bundled_files(self, season, name, event):
         """The .pysis files in the event's pysis.tar.gz, by base name ({} if there is no readable bundle)."""
         url = site.pysis_tarball_url(name)
-        data = season.mirror.read_bytes(url)
-        if data is None:
-            return {}
         try:
-            return pysis_members(data)
-        except BundleError as error:
-            event.problem("parse_error", self.name, name.season, url, str(error), name.full)
+            data = season.mirror.read_bytes(url)
+            return {} if data is None else pysis_members(data)
+        except (BundleError, ParseError) as error:
+            event.problem("parse_error", self.name, name.season, url, getattr(error, "reason", str(error)), name.full)
             return {}
 
     def write_demo_season(self, mirror, rng, season, alerts, today_hjd):
@@ -155,8 +153,8 @@ class Kmtnet(Survey):
 def pysis_files(mirror, name, view=None):
     """The event's pySIS file names: from its view.php, else from the mirror's folder."""
     if view is None:
-        text = mirror.read_text(site.view_url(name))
         try:
+            text = mirror.read_text(site.view_url(name))
             view = parse_view_page(text, site.view_url(name)) if text else None
         except ParseError:
             view = None

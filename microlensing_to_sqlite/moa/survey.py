@@ -59,8 +59,10 @@ class Moa(Survey):
             return [site.index_dat_url(season), site.alert_php_url(season), site.moa2ogle_url(season)]
         return [site.prime_index_url(season)]
 
-    def parse_season_list(self, text, source, season):
-        return parse_season_list(text, source, season)
+    def parse_season_list(self, text, source, season, bad_lines):
+        records, bad = parse_season_list(text, source, season)
+        bad_lines.extend(bad)
+        return list(records)
 
     def event_urls(self, mirror, name):
         if not old_layout(name.season):
@@ -82,8 +84,8 @@ class Moa(Survey):
         if url is None:
             return None
         if report is None:
-            text = mirror.read_text(url)
             try:
+                text = mirror.read_text(url)
                 return parse_display_page(text, source=url) if text else None
             except ParseError:
                 return None
@@ -135,11 +137,11 @@ class Moa(Survey):
         return self.read_photometry(season, name, record, photometry, event) and display is not None
 
     def read_photometry(self, season, name, record, url, event):
-        data = season.mirror.read_bytes(url)
-        if data is None:
-            event.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
-            return False
         try:
+            data = season.mirror.read_bytes(url)
+            if data is None:
+                event.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
+                return False
             photometry = parse_photometry(data, source=url)
         except ParseError as error:
             event.problem("parse_error", self.name, name.season, url, error.reason, name.full, error.line)
@@ -164,10 +166,10 @@ class Moa(Survey):
 
 @functools.lru_cache(maxsize=4)
 def parse_season_list(text, source, season):
-    """The list's records, parsed once per text: every event's URLs come from it (and each parse of
-    index.dat makes an astropy call), so a season would otherwise parse it once or more per event."""
-    parse = parse_index_dat if old_layout(season) else parse_moaprime_index
-    return tuple(parse(text, source=source, season=season))
+    """The list's records and its bad lines, parsed once per text: every event's URLs come from it (and each
+    parse of index.dat makes an astropy call), so a season would otherwise parse it once or more per event."""
+    parse, bad_lines = parse_index_dat if old_layout(season) else parse_moaprime_index, []
+    return tuple(parse(text, source=source, season=season, bad_lines=bad_lines)), tuple(bad_lines)
 
 
 def photometry_link(name, display):

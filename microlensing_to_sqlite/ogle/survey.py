@@ -39,8 +39,8 @@ class Ogle(Survey):
     def event_urls(self, mirror, name):
         return [site.params_url(name), site.phot_url(name)]
 
-    def parse_season_list(self, text, source, season):
-        return parse_lenses_par(text, source=source)
+    def parse_season_list(self, text, source, season, bad_lines):
+        return parse_lenses_par(text, source=source, bad_lines=bad_lines)
 
     def mirrored_events(self, mirror, season):
         for entry in mirror.listdir(f"{site.DATA_ROOT}/{season}/"):

@@ -84,6 +84,7 @@ def test_a_skipped_url_says_why(tmp_path):
 def test_a_success_resets_the_count_of_failures(tmp_path):
     urls = ogle_urls(5)
     failing = {urls[0], urls[2], urls[3]}
-    site = Site(otherwise=lambda request, attempt: httpx.Response(500 if str(request.url) in failing else 200))
+    site = Site(otherwise=lambda request, attempt: httpx.Response(500 if str(request.url) in failing else 200,
+                                                                  content=b"a file\n"))
     outcomes = fetch(tmp_path, site, urls, per_host=1, give_up_after=3, attempts=1)
     assert [o.status for o in outcomes] == ["failed", "fetched", "failed", "failed", "fetched"]

@@ -62,3 +62,20 @@ def test_ftp_with_the_mirrored_bytes_is_unchanged(tmp_path):
     stale_copy(tmp_path, FTP, b"2025-06-01 12:00\n")
     ftp_open, _ = ftp_serving(b"2025-06-01 12:00\n")
     assert fetch_one(tmp_path, Site(), FTP, ftp_open=ftp_open).status == "unchanged"
+
+
+def test_an_empty_200_is_a_failed_fetch(tmp_path):
+    outcome = fetch_one(tmp_path, Site(answers={URL: respond(200, b"")}))
+    assert (outcome.status, outcome.detail) == ("failed", "an empty answer where a file was expected")
+
+
+def test_an_empty_200_keeps_the_good_copy(tmp_path):
+    path = stale_copy(tmp_path, content=b"the good copy\n")
+    fetch_one(tmp_path, Site(answers={URL: respond(200, b"")}))
+    assert path.read_bytes() == b"the good copy\n"
+
+
+def test_a_folder_where_the_copy_should_be_is_a_failed_fetch(tmp_path):
+    Mirror(tmp_path).path(URL).mkdir(parents=True)
+    outcome = fetch_one(tmp_path, Site({URL: PHOT_LINE}))
+    assert outcome.status == "failed" and outcome.detail.startswith("cannot write to the mirror")

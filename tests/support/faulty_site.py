@@ -243,7 +243,8 @@ LIST_FAULTS = {
     "http_404": (lambda s: respond(404, b"Not Found"), "missing"),
     "http_500": (lambda s: respond(500, b"Internal Server Error"), "fetch_failed"),
     "html_error_200": (lambda s: serving(HTML_ERROR_PAGE), "fetch_failed"),
-    "truncated": (lambda s: serving(s.files[s.list_url][:len(s.files[s.list_url]) // 2 + 3]), "parse_error"),
+    # Not the list at all (a cut-off list loses only its cut line: tests/pipeline/test_season_lists.py).
+    "unrecognised": (lambda s: serving(b"this is not the season list\n"), "parse_error"),
 }
 
 

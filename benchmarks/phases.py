@@ -1,0 +1,145 @@
+"""Where a build's time goes, measured from outside: for the duration of a run, the benchmark wraps some of the
+package's functions with timers (nothing in the package changes; the wrappers are removed afterwards).
+
+In the main process (the writer): the copy of the previous database (writer.copy_file), reading it
+(read_previous), the carry-over checks (carry: a stat of every file an event was read from), inserting events
+(add_event, of which Points.stored converts to integers), each survey's load (Survey.load), and finish (the
+crossmatch, then COMMIT, ANALYZE and VACUUM, told apart by SQLite's trace callback).
+
+In the processes that read events (forked, so the wrappers are theirs too): each event's reading (read_one), and
+inside it the pandas parse (parsing.fast_numbers), pysis.tar.gz unpacking, HTML pages (BeautifulSoup), MOA's
+heliocentric correction (astropy) and making Points (fixed point, decimals). Those times travel back with the
+event (an attribute of the pickled Event) and are summed by survey.
+"""
+
+import collections
+import contextlib
+import sys
+import time
+
+from microlensing_to_sqlite import crossmatch, formulas, parsing, reading, registry, writer
+from microlensing_to_sqlite.kmtnet import bundle
+from microlensing_to_sqlite.photometry import Points
+from microlensing_to_sqlite.survey import Survey
+
+# Inside an event's reading, per process: seconds by step (reset for each event).
+_STEPS = collections.Counter()
+READING_STEPS = {  # step: the function, wrapped wherever the package's modules hold it
+    "pandas parse": parsing.fast_numbers,
+    "tar.gz unpacking": bundle.pysis_members,
+    "HTML pages": parsing.html_soup,
+    "MOA heliocentric correction": formulas.heliocentric_jd,
+}
+FINISH_STATEMENTS = ("COMMIT", "ANALYZE", "VACUUM")
+
+
+def timed(function, add):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            add(time.perf_counter() - start)
+    wrapper.__wrapped__ = function
+    return wrapper
+
+
+class Phases:
+    """Seconds by phase for one build (`main`), and by survey and step for the reading (`reading`)."""
+
+    def __init__(self):
+        self.main = collections.Counter()
+        self.reading = collections.defaultdict(collections.Counter)
+        self.events = collections.Counter()
+        self.loads = collections.Counter()
+
+    def as_dict(self):
+        return {"main": dict(self.main), "reading": {k: dict(v) for k, v in self.reading.items()},
+                "events": dict(self.events), "loads": dict(self.loads)}
+
+
+@contextlib.contextmanager
+def measured():
+    """Yields a Phases filled in while the block runs a build."""
+    phases = Phases()
+    patches = []
+
+    def patch(owner, name, replacement):
+        patches.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, replacement)
+
+    def add_main(key):
+        return lambda seconds: phases.main.update({key: seconds})
+
+    def add_step(key):
+        return lambda seconds: _STEPS.update({key: seconds})
+
+    assert registry.SURVEYS  # every survey module is imported: the wrappers reach all of them
+    modules = [m for n, m in list(sys.modules.items()) if n.startswith("microlensing_to_sqlite")]
+    for step, function in READING_STEPS.items():
+        wrapped = timed(function, add_step(step))
+        for module in modules:
+            for name, value in list(vars(module).items()):
+                if value is function:
+                    patch(module, name, wrapped)
+    patch(Points, "__init__", timed(Points.__init__, add_step("Points (fixed point)")))
+    read_one = reading.read_one
+
+    def read_one_timed(survey, season, name):
+        _STEPS.clear()
+        start = time.perf_counter()
+        event = read_one(survey, season, name)
+        event.bench_seconds = {"read": time.perf_counter() - start, **_STEPS}
+        return event
+
+    patch(reading, "read_one", read_one_timed)
+    add_event = writer.DatabaseWriter.add_event
+
+    def add_event_timed(self, event):
+        start = time.perf_counter()
+        try:
+            return add_event(self, event)
+        finally:
+            phases.main["insert"] += time.perf_counter() - start
+            phases.reading[event.survey].update(getattr(event, "bench_seconds", {}))
+            phases.events[event.survey] += 1
+
+    patch(writer.DatabaseWriter, "add_event", add_event_timed)
+    patch(writer, "copy_file", timed(writer.copy_file, add_main("copy")))
+    for name, key in [("read_previous", "read previous"), ("carry", "carry-over checks"),
+                      ("forget_others", "forget others")]:
+        patch(writer.DatabaseWriter, name, timed(getattr(writer.DatabaseWriter, name), add_main(key)))
+    patch(Points, "stored", timed(Points.stored, add_main("insert: Points.stored")))
+    for name in ("crossmatch_rows", "event_rows"):
+        patch(crossmatch, name, timed(getattr(crossmatch, name), add_main("finish: crossmatch")))
+    survey_load = Survey.load
+
+    def load_timed(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return survey_load(self, *args, **kwargs)
+        finally:
+            phases.loads[self.name] += time.perf_counter() - start
+
+    patch(Survey, "load", load_timed)
+    finish = writer.DatabaseWriter.finish
+
+    def finish_timed(self, *args, **kwargs):
+        marks = []
+        self.db.set_trace_callback(lambda sql: marks.append((time.perf_counter(), sql.split(None, 1)[0].upper()))
+                                   if sql.lstrip().upper().startswith(FINISH_STATEMENTS) else None)
+        start = time.perf_counter()
+        try:
+            return finish(self, *args, **kwargs)
+        finally:
+            end = time.perf_counter()
+            phases.main["finish"] += end - start
+            for (at, what), (after, _) in zip(marks, marks[1:] + [(end, None)]):
+                phases.main[f"finish: {what}"] += after - at
+
+    patch(writer.DatabaseWriter, "finish", finish_timed)
+    try:
+        yield phases
+    finally:
+        for owner, name, original in reversed(patches):
+            setattr(owner, name, original)
