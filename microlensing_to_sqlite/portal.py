@@ -1,9 +1,51 @@
 """What the portal's plugins share: the database's name (the file is microlensing.db, so its URLs are
-/microlensing/...) and finding it among the databases Datasette serves."""
+/microlensing/...), finding it among the databases Datasette serves, and the guards every route of ours keeps:
+GET only, and a `from=` that can only name a page of this portal."""
+
+import functools
+import posixpath
+import urllib.parse
+
+from datasette.utils.asgi import Response
 
 DATABASE = "microlensing"
+# Longer than any path and query of this portal a person would pass on.
+LONGEST_FROM = 2000
 
 
 def portal_database(datasette):
     """The portal's database; in a Datasette serving one other file (a test's), that one."""
     return datasette.databases.get(DATABASE) or datasette.get_database()
+
+
+def get_only(route):
+    """A route that answers GET (and HEAD) and nothing else: 405, saying so, for POST, PUT, DELETE, ..."""
+    @functools.wraps(route)
+    async def guarded(request, datasette):
+        if request.method not in ("GET", "HEAD"):
+            return Response.text(f"{request.method} is not allowed here: only GET.\n", status=405,
+                                 headers={"Allow": "GET, HEAD"})
+        return await route(request, datasette)
+    return guarded
+
+
+class NotAPortalPath(ValueError):
+    """A `from=` that is not a table, view or query page of this portal."""
+
+
+def portal_path(source):
+    """`source` as a same-site path of a table, view or query (`/microlensing/alerts?survey=KMT`), checked after
+    decoding and normalising it; NotAPortalPath, saying why, for anything else (another site, `javascript:`,
+    `/microlensing/../-/...`, a path of ours under `/-/`)."""
+    if not source:
+        raise NotAPortalPath("give ?from=<a table, view or query of this portal whose rows carry alert_name>")
+    if len(source) > LONGEST_FROM:
+        raise NotAPortalPath(f"?from= is longer than {LONGEST_FROM} characters")
+    path, _, query = source.partition("?")
+    decoded = urllib.parse.unquote(path)
+    if not decoded.startswith("/") or decoded.startswith("//") or "\\" in decoded or any(c < " " for c in decoded):
+        raise NotAPortalPath("?from= must be a path of this portal, such as /microlensing/alerts")
+    normalised = posixpath.normpath(decoded)
+    if normalised == "/" or normalised.startswith("/-"):
+        raise NotAPortalPath("?from= must be a table, view or query of the portal, such as /microlensing/alerts")
+    return urllib.parse.quote(normalised) + (f"?{query}" if query else "")

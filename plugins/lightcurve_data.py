@@ -18,7 +18,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from microlensing_to_sqlite.formulas import point_lens_magnitude
-from microlensing_to_sqlite.portal import portal_database
+from microlensing_to_sqlite.portal import get_only, portal_database
 
 # Above this many points a lightcurve is thinned: points far from the peak (|t - t0| > 3 tE, and at
 # least 30 days) are averaged in 5-day bins per telescope and band. The peak keeps every point.
@@ -129,10 +129,12 @@ def compact_json(document):
                     headers={"Cache-Control": CACHE})
 
 
+@get_only
 async def alert_lightcurve(request, datasette):
     return compact_json(await lightcurve(portal_database(datasette), "alert_name = ?", request.url_vars["name"]))
 
 
+@get_only
 async def event_lightcurve(request, datasette):
     return compact_json(await lightcurve(portal_database(datasette), "event_id = ?", request.url_vars["event_id"]))
 

@@ -4,24 +4,40 @@
     /-/photometry.json?from=...            grouped by alert
     /-/photometry.csv?names=OGLE-2025-BLG-0001,KMT-2025-BLG-0002
 
-`from` is any portal path whose rows carry `alert_name`. The survey credit lines head the file. The
-points are read straight from SQLite in photometry's key order, not paged through the JSON API, which
-is what makes this much faster than Datasette's CSV streaming of the same rows.
+`from` is any table, view or query of the portal whose rows carry `alert_name`. The survey credit lines head
+the file. The points are read straight from SQLite, one alert's lightcurves at a time (each query under the
+SQL time limit), and streamed as they are read. Every export is bounded: at most MAX_ALERTS alerts, MAX_POINTS
+points and max_csv_mb megabytes, and EXPORTS_AT_ONCE exports run at once (a few more wait, the rest are told
+to come back), so that the cheap pages stay fast. An export that stops early says so, in a header
+(X-Export-Incomplete) and in its body; it never stops silently.
 """
 
+import asyncio
 import csv
 import io
 import json
 import urllib.parse
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import AsgiStream, Response
 
-from microlensing_to_sqlite.portal import portal_database
+from microlensing_to_sqlite.names import parse_full_name
+from microlensing_to_sqlite.portal import NotAPortalPath, get_only, portal_database, portal_path
 
 COLUMNS = ["alert_name", "survey", "telescope", "band", "hjd", "mag", "mag_err", "delta_flux", "flux_err"]
 MAX_ALERTS = 5000
-CHUNK = 500
+MAX_POINTS = 2_000_000
+# The rows of `from` read to find its alerts: a source larger than this (the photometry view, say) is refused.
+MAX_SOURCE_ROWS = 200_000
+EXPORTS_AT_ONCE = 2
+EXPORTS_WAITING = 6
+LIGHTCURVES_PER_ALERT = 32
+POINTS = f"""
+select l.telescope, l.band, p.hjd / l.hjd_unit, p.mag / l.mag_unit, p.mag_err / l.mag_err_unit,
+       p.delta_flux / l.delta_flux_unit, p.flux_err / l.flux_err_unit
+from photometry_points p join lightcurves l on l.lightcurve_id = p.lightcurve_id
+where p.lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
+"""
 
 
 class ExportError(ValueError):
@@ -29,89 +45,172 @@ class ExportError(ValueError):
 
 
 async def alert_names(request, datasette):
+    """The alerts to export, from ?names= or from the rows of ?from=, in order, each once."""
     if request.args.get("names"):
         names = [n.strip() for n in request.args["names"].split(",") if n.strip()]
+        bad = [n for n in names if not parse_full_name(n)]
+        if bad:
+            raise ExportError(f"not alert names such as OGLE-2025-BLG-0001: {', '.join(bad[:5])[:200]}")
     else:
-        source = request.args.get("from", "")
-        if not source.startswith("/") or source.startswith("//"):
-            raise ExportError("give ?from=<a portal path whose rows carry alert_name> or ?names=A,B,...")
-        path, _, query = source.partition("?")
-        if path.startswith("/-/"):
-            raise ExportError("?from= must be a table, view or query of the portal")
-        if not path.endswith(".json"):
-            path += ".json"
-        arguments = [(k, v) for k, v in urllib.parse.parse_qsl(query, keep_blank_values=True)
-                     if k not in ("_shape", "_size", "_next")]
-        response = await datasette.client.get(
-            path + "?" + urllib.parse.urlencode(arguments + [("_shape", "array"), ("_size", "max")]))
-        if response.status_code != 200:
-            raise ExportError(f"{source} answered {response.status_code}")
-        rows = response.json()
-        if rows and "alert_name" not in rows[0]:
-            raise ExportError(f"the rows of {source} have no alert_name column")
-        names = [row["alert_name"] for row in rows]
+        try:
+            names = await names_in(portal_path(request.args.get("from", "")), datasette)
+        except NotAPortalPath as error:
+            raise ExportError(str(error)) from None
     names = list(dict.fromkeys(names))
+    if not names:
+        raise ExportError("no alerts to export: the rows name none")
     if len(names) > MAX_ALERTS:
-        raise ExportError(f"at most {MAX_ALERTS:,} alerts at a time ({len(names):,} asked)")
+        raise ExportError(f"at most {MAX_ALERTS:,} alerts at a time ({len(names):,} asked); narrow the query")
     return names
 
 
-def read_points(conn, names):
-    """(alert_name, survey, telescope, band, hjd, mag, mag_err, delta_flux, flux_err) in key order.
-
-    The names become alert ids first; then each alert's points are one range of photometry's clustered
-    key, read in order, with nothing to sort."""
-    alerts = []
-    for start in range(0, len(names), CHUNK):
-        chunk = names[start:start + CHUNK]
-        alerts += conn.execute(f"select alert_id, alert_name, survey from alerts "
-                               f"where alert_name in ({', '.join('?' * len(chunk))})", chunk).fetchall()
-    for alert_id, name, survey in sorted(alerts, key=lambda alert: alert[0]):
-        for point in conn.execute("select telescope, band, hjd, mag, mag_err, delta_flux, flux_err "
-                                  "from photometry where alert_id = ?", [alert_id]):
-            yield (name, survey, *point)
-
-
-def credits(conn, names):
-    surveys = {n.split("-")[0] for n in names}
-    return {survey: f"{credit} {policy}" for survey, credit, policy in
-            conn.execute("select survey, credit, data_policy from sources") if survey in surveys}
-
-
-def as_csv(conn, names):
-    out = io.StringIO()
-    out.write("# Photometry from the Microlensing Alert Database. Times are HJD - 2450000; magnitudes in each "
-              "survey's band.\n")
-    for survey, line in credits(conn, names).items():
-        out.write(f"# {survey}: {line}\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(read_points(conn, names))
-    return out.getvalue()
+async def names_in(source, datasette):
+    """The alert names of every row of a portal page, following its pages."""
+    path, _, query = source.partition("?")
+    arguments = [(k, v) for k, v in urllib.parse.parse_qsl(query, keep_blank_values=True)
+                 if k not in ("_shape", "_size", "_next")]
+    url = (path if path.endswith(".json") else path + ".json") + "?" + urllib.parse.urlencode(
+        arguments + [("_shape", "objects"), ("_size", "max")])
+    names, rows_read = [], 0
+    while url:
+        response = await datasette.client.get(url)
+        if response.status_code != 200:
+            raise ExportError(f"{source} answered {response.status_code}")
+        page = response.json()
+        rows = page.get("rows") or []
+        if rows and "alert_name" not in rows[0]:
+            raise ExportError(f"the rows of {source} have no alert_name column")
+        if page.get("truncated"):
+            raise ExportError(f"{source} gives more rows than one page holds; narrow it")
+        rows_read += len(rows)
+        if rows_read > MAX_SOURCE_ROWS:
+            raise ExportError(f"{source} has more than {MAX_SOURCE_ROWS:,} rows; narrow it")
+        names += [row["alert_name"] for row in rows if row.get("alert_name")]
+        next_url = page.get("next_url")
+        url = urllib.parse.urlsplit(next_url)._replace(scheme="", netloc="").geturl() if next_url else None
+    return names
 
 
-def as_json(conn, names):
-    alerts = {}
-    for name, survey, *point in read_points(conn, names):
-        entry = alerts.setdefault(name, {"alert_name": name, "survey": survey,
-                                         "points": {c: [] for c in COLUMNS[2:]}})
-        for column, value in zip(COLUMNS[2:], point):
-            entry["points"][column].append(value)
-    document = {"time": "HJD - 2450000", "credits": credits(conn, names), "alerts": list(alerts.values()),
-                "missing": [n for n in names if n not in alerts]}
-    return json.dumps(document, separators=(",", ":"))
+async def export_plan(database, names, max_points):
+    """(alert_id, name, survey, points) of the known alerts in key order, as many as fit in max_points; the
+    names the database does not have; and what was left out, in words (None if nothing)."""
+    found = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start:start + 500]
+        rows = await database.execute(f"select alert_id, alert_name, survey, n_photometry from alerts "
+                                      f"where alert_name in ({', '.join('?' * len(chunk))})", chunk)
+        found.update({row[1]: tuple(row) for row in rows})
+    alerts, total = sorted(found.values()), 0
+    planned = []
+    for alert in alerts:
+        if total + alert[3] > max_points and planned:
+            break
+        planned.append(alert)
+        total += alert[3]
+    left_out = None
+    if len(planned) < len(alerts):
+        all_points = sum(a[3] for a in alerts)
+        left_out = (f"stopped after {len(planned):,} of {len(alerts):,} alerts ({total:,} of {all_points:,} points): "
+                    f"an export holds at most {max_points:,} points; ask for fewer alerts")
+    return planned, [n for n in names if n not in found], left_out
 
 
+def credits_of(rows, surveys):
+    return {survey: f"{credit} {policy}" for survey, credit, policy in rows if survey in surveys}
+
+
+class Writer:
+    """Bytes sent, against the size limit."""
+
+    def __init__(self, write, limit):
+        self.write, self.limit, self.sent, self.full = write, limit, 0, False
+
+    async def send(self, text):
+        self.sent += len(text.encode())
+        if self.sent > self.limit:
+            self.full = True
+            return False
+        await self.write(text)
+        return True
+
+
+async def stream_csv(database, planned, credits, left_out, writer):
+    lines = ["# Photometry from the Microlensing Alert Database. Times are HJD - 2450000; magnitudes in each "
+             "survey's band."] + [f"# {survey}: {line}" for survey, line in credits.items()]
+    if left_out:
+        lines.append(f"# NOT COMPLETE: {left_out}")
+    await writer.send("\n".join(lines) + "\n" + ",".join(COLUMNS) + "\n")
+    for alert_id, name, survey, _ in planned:
+        rows = await database.execute(POINTS, {"alert_id": alert_id})
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows((name, survey, *row) for row in rows)
+        if not await writer.send(out.getvalue()):
+            break
+    if writer.full:
+        await writer.write(f"# NOT COMPLETE: stopped at {writer.limit // 1_000_000:,} MB, the most one export sends\n")
+    elif left_out:
+        await writer.write(f"# NOT COMPLETE: {left_out}\n")
+
+
+async def stream_json(database, planned, credits, left_out, missing, writer):
+    await writer.send('{"time":"HJD - 2450000","credits":' + json.dumps(credits) + ',"alerts":[')
+    first = True
+    for alert_id, name, survey, _ in planned:
+        rows = await database.execute(POINTS, {"alert_id": alert_id})
+        columns = list(zip(*rows)) or [()] * (len(COLUMNS) - 2)
+        entry = {"alert_name": name, "survey": survey, "points": dict(zip(COLUMNS[2:], map(list, columns)))}
+        if not await writer.send(("" if first else ",") + json.dumps(entry, separators=(",", ":"))):
+            break
+        first = False
+    if writer.full:
+        left_out = f"stopped at {writer.limit // 1_000_000:,} MB, the most one export sends"
+    await writer.write('],"missing":' + json.dumps(missing) + ',"complete":' + json.dumps(left_out is None)
+                       + ',"not_complete_because":' + json.dumps(left_out) + "}")
+
+
+def export_slots(datasette):
+    """How many exports run and wait, per event loop (tests run several)."""
+    slots = datasette.__dict__.setdefault("_photometry_exports", {})
+    loop = asyncio.get_running_loop()
+    if loop not in slots:
+        slots[loop] = {"semaphore": asyncio.Semaphore(EXPORTS_AT_ONCE), "waiting": 0}
+    return slots[loop]
+
+
+@get_only
 async def export(request, datasette):
     fmt = request.url_vars["format"]
     try:
         names = await alert_names(request, datasette)
     except ExportError as error:
         return Response.text(f"Cannot export: {error}\n", status=400)
+    slots = export_slots(datasette)
+    if slots["semaphore"].locked() and slots["waiting"] >= EXPORTS_WAITING:
+        return Response.text("Too many exports at once: try again in a minute.\n", status=503,
+                             headers={"Retry-After": "60"})
     database = portal_database(datasette)
-    body = await database.execute_fn(lambda conn: (as_csv if fmt == "csv" else as_json)(conn, names))
-    return Response(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json",
-                    headers={"Content-Disposition": f'attachment; filename="photometry.{fmt}"'})
+    # The cap can be set in metadata.yml: plugins: photometry-export: max_points: ...
+    max_points = int((datasette.plugin_config("photometry-export") or {}).get("max_points", MAX_POINTS))
+    planned, missing, left_out = await export_plan(database, names, max_points)
+    credits = credits_of(await database.execute("select survey, credit, data_policy from sources"),
+                         {survey for _, _, survey, _ in planned})
+    limit = int(datasette.setting("max_csv_mb") or 100) * 1_000_000
+
+    async def stream(write):
+        slots["waiting"] += 1
+        async with slots["semaphore"]:
+            slots["waiting"] -= 1
+            writer = Writer(write.write, limit)
+            if fmt == "csv":
+                await stream_csv(database, planned, credits, left_out, writer)
+            else:
+                await stream_json(database, planned, credits, left_out, missing, writer)
+
+    headers = {"Content-Disposition": f'attachment; filename="photometry.{fmt}"'}
+    if left_out:
+        headers["X-Export-Incomplete"] = left_out
+    return AsgiStream(stream, headers=headers,
+                      content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
 
 
 @hookimpl

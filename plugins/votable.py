@@ -1,14 +1,18 @@
 """A `.votable` export of any table, view or query, for TOPCAT and astropy.
 
-Main columns carry units and UCDs; the surveys' credit lines are the file's description. Missing values
-stay missing (masked), never 0.
+Main columns carry units and UCDs, and the time columns refer to a TIMESYS that says what they are (HJD -
+2450000: heliocentric, origin JD 2450000); the surveys' credit lines are the file's description. Missing values
+stay missing (masked), never 0. The file is made in a thread, not on the server's event loop, and text cells
+are cut at LONGEST_CELL characters (the description says so), so that no cell makes every row of a column big.
 """
 
+import asyncio
 import io
 import numbers
 
 import numpy
 from astropy.io.votable import from_table
+from astropy.io.votable.tree import TimeSys
 from astropy.table import MaskedColumn, Table
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -19,12 +23,16 @@ COLUMNS = {
     "ra": ("deg", "pos.eq.ra;meta.main"), "dec": ("deg", "pos.eq.dec;meta.main"),
     "l": ("deg", "pos.galactic.lon"), "b": ("deg", "pos.galactic.lat"),
     "t0": ("d", "time.epoch"), "tE": ("d", "time.duration"), "u0": (None, "src.var.index"),
-    "Amax": (None, "src.var.amplitude"), "Dmag": ("mag", "src.var.amplitude"), "fbl": (None, "arith.ratio"),
+    "Amax": (None, "src.var.amplitude"), "Dmag": ("mag", "src.var.amplitude"), "fbl": (None, "phot.flux;arith.ratio"),
     "Ibase": ("mag", "phot.mag;em.opt.I"), "Isrc": ("mag", "phot.mag;em.opt.I"), "Icat": ("mag", "phot.mag;em.opt.I"),
     "hjd": ("d", "time.epoch"), "mag": ("mag", "phot.mag"), "delta_flux": (None, "phot.flux"),
     "separation_arcsec": ("arcsec", "pos.angDistance"), "delta_t0": ("d", "time.interval"),
 }
 TIME_NOTE = "Times (t0, hjd) are HJD - 2450000."
+TIME_COLUMNS = {"t0", "hjd"}
+# Heliocentric Julian dates less 2450000, as every survey's times are made here (the surveys give HJD in UTC).
+TIMESYS = {"ID": "hjd_minus_2450000", "timeorigin": 2450000.0, "timescale": "UTC", "refposition": "HELIOCENTER"}
+LONGEST_CELL = 4096
 
 
 def unit_and_ucd(column):
@@ -43,7 +51,7 @@ def masked_column(name, values):
     elif all(isinstance(v, numbers.Real) for v in present):  # an empty column is a missing number
         data = numpy.array([numpy.nan if v is None else v for v in values], dtype=float)
     else:
-        data = numpy.array(["" if v is None else str(v) for v in values], dtype=str)
+        data = numpy.array(["" if v is None else str(v)[:LONGEST_CELL] for v in values], dtype=str)
     unit, ucd = unit_and_ucd(name)
     column = MaskedColumn(data, name=name, mask=[v is None for v in values], unit=unit)
     column.meta["ucd"] = ucd
@@ -58,19 +66,29 @@ async def credits(datasette, database):
     return " ".join(f"{survey}: {credit} {policy}" for survey, credit, policy in rows)
 
 
-async def render_votable(datasette, columns, rows, database, table, query_name):
+def votable_bytes(columns, rows, description):
     values = [list(column) for column in zip(*[tuple(row) for row in rows])] or [[] for _ in columns]
     result = Table([masked_column(name, column) for name, column in zip(columns, values)])
-    votable = from_table(result)
+    votable = from_table(result)  # VOTable 1.4, the first with TIMESYS
     resource = votable.resources[0]
-    resource.description = f"{table or query_name or 'query'} from the Microlensing Alert Database. {TIME_NOTE} " \
-                           + await credits(datasette, database)
+    resource.description = description
+    votable.time_systems.append(TimeSys(**TIMESYS, config={"version": votable.version, "version_1_4_or_later": True}))
     for field, name in zip(resource.tables[0].fields, columns):
         field.ucd = unit_and_ucd(name)[1]
+        if name in TIME_COLUMNS:
+            field.ref = TIMESYS["ID"]
     out = io.BytesIO()
     votable.to_xml(out)
+    return out.getvalue()
+
+
+async def render_votable(datasette, columns, rows, database, table, query_name):
+    description = (f"{table or query_name or 'query'} from the Microlensing Alert Database. {TIME_NOTE} Text "
+                   f"longer than {LONGEST_CELL:,} characters is cut. " + await credits(datasette, database))
+    rows = [tuple(row) for row in rows]
+    body = await asyncio.get_running_loop().run_in_executor(None, votable_bytes, columns, rows, description)
     name = table or query_name or "query"
-    return Response(out.getvalue(), content_type="application/x-votable+xml",
+    return Response(body, content_type="application/x-votable+xml",
                     headers={"Content-Disposition": f'attachment; filename="{name}.votable.xml"'})
 
 

@@ -81,3 +81,27 @@ async def test_invalid_sql_shows_the_error_and_keeps_the_query(portal):
 async def test_alerts_are_searchable(portal):
     response = await portal.client.get("/microlensing/alerts.json?_search=clear&_shape=array")
     assert [row["alert_name"] for row in response.json()] == ["KMT-2016-BLG-1000"]
+
+
+@pytest.mark.asyncio
+async def test_votable_validates_without_a_warning(portal):
+    from astropy.io.votable import parse
+    response = await portal.client.get("/microlensing/alerts.votable?_size=20")
+    parse(io.BytesIO(response.content), verify="exception")  # W06 (an invalid UCD) and every other warning fail
+
+
+@pytest.mark.asyncio
+async def test_votable_declares_its_time_system(portal):
+    from astropy.io.votable import parse
+    votable = parse(io.BytesIO((await portal.client.get("/microlensing/alerts.votable?_size=5")).content))
+    [timesys] = votable.time_systems
+    assert (timesys.timeorigin, timesys.refposition) == (2450000.0, "HELIOCENTER")
+    fields = {f.name: f for f in votable.get_first_table().fields}
+    assert fields["t0"].ref == timesys.ID
+
+
+@pytest.mark.asyncio
+async def test_votable_cuts_long_text_cells(portal):
+    response = await portal.client.get("/microlensing.votable", params={"sql": "select printf('%.*c', 100000, 'x') as x"})
+    table = Table.read(io.BytesIO(response.content), format="votable")
+    assert len(table["x"][0]) == 4096

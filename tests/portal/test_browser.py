@@ -144,6 +144,7 @@ def hostile_server(tmp_path_factory, recorded_mirror):
                                   "/microlensing/alerts?_search=script", "/microlensing/alerts/KMT-2019-BLG-0001",
                                   "/microlensing/events/10250001", "/health", "/microlensing/build_problems",
                                   "/lightcurves?from=/microlensing/alerts%3Fsurvey%3DOGLE",
+                                  "/lightcurves?from=javascript:window.__xss%3D1",
                                   "/-/resolve?name=%3Cscript%3Ewindow.__xss%3D1%3C/script%3E"])
 def test_scraped_markup_renders_inert(browser, hostile_server, path):
     page, errors = open_page(browser, hostile_server + path)
@@ -157,3 +158,15 @@ def test_scraped_markup_renders_inert(browser, hostile_server, path):
     assert page.evaluate("[...document.querySelectorAll('a')].filter(a => a.href.startsWith('javascript:')).length") == 0
     if "OGLE-2025-BLG-0001" in path and "events" not in path:
         assert "window.__xss = 1</script>" in page.inner_text("body")  # shown as the text it is
+
+
+@pytest.mark.parametrize("source", ["javascript:window.__xss%3D1", "https://example.org/x",
+                                    "/microlensing/../-/photometry.csv"])
+def test_the_viewers_from_link_stays_on_the_portal(browser, hostile_server, source):
+    page, errors = open_page(browser, f"{hostile_server}/lightcurves?from={source}")
+    page.wait_for_load_state("networkidle")
+    href = page.get_attribute("#lightcurves-from", "href")
+    assert href.startswith("/microlensing/") and "/-/" not in href
+    page.click("#lightcurves-from")
+    page.wait_for_load_state("networkidle")
+    assert page.url.startswith(hostile_server + "/microlensing/") and page.evaluate("window.__xss") is None

@@ -1,0 +1,112 @@
+"""The bulk photometry export is bounded in every way and never stops silently (plugins/photometry_export.py)."""
+
+import asyncio
+import sqlite3
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from plugins import photometry_export
+from tests.support.paths import ROOT
+
+
+def portal(db_path, max_points=None, **settings):
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    if max_points:
+        metadata["plugins"] = {"photometry-export": {"max_points": max_points}}
+    return Datasette(immutables=[str(db_path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"),
+                     settings={"suggest_facets": False, **settings})
+
+
+def alert_names(db_path, where="1"):
+    return [name for (name,) in sqlite3.connect(db_path).execute(
+        f"select alert_name from alerts where {where} order by alert_id")]
+
+
+def exported(text):
+    return {line.split(",")[0] for line in text.splitlines()[1:] if line and not line.startswith(("#", "alert_name,"))}
+
+
+@pytest.mark.asyncio
+async def test_a_source_longer_than_a_page_is_exported_whole(demo_database):
+    # Three rows a page: the export follows every page, as it would past 50,000 rows.
+    response = await portal(demo_database, max_returned_rows=3).client.get(
+        "/-/photometry.csv", params={"from": "/microlensing/alerts?survey=OGLE"})
+    with_points = alert_names(demo_database, "survey = 'OGLE' and n_photometry > 0")
+    assert exported(response.text) == set(with_points) and len(with_points) > 3
+
+
+@pytest.mark.asyncio
+async def test_a_query_cut_at_its_page_is_refused_with_a_sentence(demo_database):
+    response = await portal(demo_database, max_returned_rows=3).client.get(
+        "/-/photometry.csv", params={"from": "/microlensing?sql=select alert_name from alerts"})
+    assert (response.status_code, response.text.split(":")[0]) == (400, "Cannot export")
+    assert "gives more rows than one page holds" in response.text
+
+
+@pytest.mark.asyncio
+async def test_an_export_over_the_point_cap_says_so_in_a_header_and_the_body(demo_database):
+    response = await portal(demo_database, max_points=1000).client.get("/-/photometry.csv",
+                                                      params={"from": "/microlensing/alerts"})
+    assert response.headers["x-export-incomplete"].startswith("stopped after ")
+    assert response.text.splitlines()[-1].startswith("# NOT COMPLETE: stopped after ")
+
+
+@pytest.mark.asyncio
+async def test_a_json_export_over_the_point_cap_says_so(demo_database):
+    document = (await portal(demo_database, max_points=1000).client.get("/-/photometry.json",
+                                                       params={"from": "/microlensing/alerts"})).json()
+    assert document["complete"] is False and document["not_complete_because"].startswith("stopped after ")
+
+
+@pytest.mark.asyncio
+async def test_an_export_stops_at_max_csv_mb_and_says_so(demo_database):
+    response = await portal(demo_database, max_csv_mb=1).client.get("/-/photometry.csv",
+                                                                      params={"from": "/microlensing/alerts"})
+    assert len(response.content) <= 1_000_200
+    assert response.text.splitlines()[-1] == "# NOT COMPLETE: stopped at 1 MB, the most one export sends"
+
+
+@pytest.mark.asyncio
+async def test_a_complete_export_says_nothing_of_the_kind(demo_database):
+    name = alert_names(demo_database, "n_photometry > 0")[0]
+    response = await portal(demo_database).client.get("/-/photometry.csv", params={"names": name})
+    assert "x-export-incomplete" not in response.headers and "NOT COMPLETE" not in response.text
+
+
+@pytest.mark.asyncio
+async def test_too_many_exports_at_once_are_told_to_come_back(demo_database):
+    datasette = portal(demo_database)
+    slots = photometry_export.export_slots(datasette)
+    for _ in range(photometry_export.EXPORTS_AT_ONCE):
+        await slots["semaphore"].acquire()
+    slots["waiting"] = photometry_export.EXPORTS_WAITING
+    response = await datasette.client.get("/-/photometry.csv", params={"names": alert_names(demo_database)[0]})
+    assert (response.status_code, response.headers["retry-after"]) == (503, "60")
+
+
+@pytest.mark.asyncio
+async def test_exports_beyond_those_at_once_wait_their_turn(demo_database):
+    datasette = portal(demo_database)
+    name = alert_names(demo_database, "n_photometry > 0")[0]
+    responses = await asyncio.gather(*[datasette.client.get("/-/photometry.csv", params={"names": name})
+                                       for _ in range(photometry_export.EXPORTS_AT_ONCE + 3)])
+    assert {r.status_code for r in responses} == {200} and len({r.text for r in responses}) == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("source", ["/microlensing/../-/photometry.csv?from=/microlensing/alerts",
+                                    "/microlensing/%2e%2e/-/lightcurve/alert/x.json", "javascript:alert(1)",
+                                    "/\\example.org/x", "/microlensing/alerts\x00"])
+async def test_from_must_be_a_page_of_the_portal_after_normalising(demo_database, source):
+    response = await portal(demo_database).client.get("/-/photometry.csv", params={"from": source})
+    assert (response.status_code, response.text.split(":")[0]) == (400, "Cannot export")
+
+
+@pytest.mark.asyncio
+async def test_rows_without_an_alert_name_are_a_sentence_not_an_error(demo_database):
+    # lookup of a name that is no name gives a row with a NULL alert_name: an export of it once gave a 500.
+    response = await portal(demo_database).client.get(
+        "/-/photometry.csv", params={"from": "/microlensing/lookup?name=not-a-name&survey="})
+    assert (response.status_code, response.text) == (400, "Cannot export: no alerts to export: the rows name none\n")
