@@ -80,6 +80,9 @@ def parse_arguments(argv):
                              "events whose files did not change, and keep what the plan does not name)")
     parser.add_argument("--workers", type=whole_number(1), default=None, metavar="N",
                         help="processes that read events while one writes (default: one per core)")
+    parser.add_argument("--no-fit", dest="fit", action="store_false",
+                        help="skip the joint point-lens fit of the events whose photometry changed (the fits table "
+                             "is left empty)")
     parser.add_argument("--force", action="store_true",
                         help="swap in the new database even if a survey-season lost more than 10%% of its alerts")
     parser.add_argument("--surveys", nargs="+", default=list(BY_KEY), choices=list(BY_KEY),

@@ -26,24 +26,31 @@ def write_demo_mirror(root, events_per_season=80, seed=1, today=None):
     rng = numpy.random.default_rng(seed)
     mirror = Mirror(root)
     for season in demo_seasons(today):
-        # Physical events, each alerted by some of the surveys, numbered by each in order of t0.
         # The current season always has a few events of the kinds the candidate queries look for.
         planted = PLANTED_NOW if season == today.year else []
         kinds = (planted + [None] * events_per_season)[:events_per_season]
-        events = sorted((draw_event(rng, season, today_hjd, kind) for kind in kinds), key=lambda e: e["t0"])
-        alerts = {}
-        for survey in SURVEYS:
-            alerted = [e for e in events if rng.random() < survey.demo_share]
-            alerts[survey] = [(AlertName(survey.name, season, "BLG", n), event) for n, event in enumerate(alerted, 1)]
-            for name, event in alerts[survey]:
-                event.setdefault("names", {})[survey.name] = name  # KMTNet's related-event column names the others
-        for survey in SURVEYS:
-            survey.write_demo_season(mirror, rng, season, alerts[survey], today_hjd)
+        events = [draw_event(rng, season, today_hjd, kind) for kind in kinds]
+        write_season(mirror, rng, season, events, today_hjd)
     (Path(root) / SYNTHETIC_MARKER).write_text(
         "SYNTHETIC DEMO DATA, written by `python -m microlensing_to_sqlite.demo`.\n"
         "Every event, parameter and photometric point here was drawn at random in the surveys' file formats.\n"
         "The names look like real alert names but belong to no real event.\n")
     return mirror
+
+
+def write_season(mirror, rng, season, events, today_hjd, every_survey=False):
+    """Write the season's files of every survey for these physical events (as synthetic.draw_event makes them),
+    each alerted by a survey with its demo_share of chance (or by all) and numbered by each in order of t0."""
+    events = sorted(events, key=lambda e: e["t0"])
+    alerts = {}
+    for survey in SURVEYS:
+        alerted = [e for e in events if every_survey or rng.random() < survey.demo_share]
+        alerts[survey] = [(AlertName(survey.name, season, "BLG", n), event) for n, event in enumerate(alerted, 1)]
+        for name, event in alerts[survey]:
+            event.setdefault("names", {})[survey.name] = name  # KMTNet's related-event column names the others
+    for survey in SURVEYS:
+        survey.write_demo_season(mirror, rng, season, alerts[survey], today_hjd)
+    return alerts
 
 
 def demo_seasons(today=None):

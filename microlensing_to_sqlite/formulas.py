@@ -2,7 +2,8 @@
 
 - Times: the database's zero point (HJD - 2450000), today's date in it, and the heliocentric correction of a
   JD (what MOA writes) to HJD.
-- The point-source point-lens model: magnification and the magnitude of a blended event.
+- The point-source point-lens model: magnification and the magnitude of a blended event; fluxes on the joint
+  fit's scale and the alignment of one dataset's magnitudes onto another's.
 - Angles: sexagesimal text to degrees (strict, for survey files; lenient, for what a person types), and the
   angular distance between two positions.
 
@@ -84,6 +85,31 @@ def point_lens_magnitude(t, t0, tE, u0, Ibase, fbl):
     """The magnitude at time(s) t of a point-lens event whose baseline is Ibase and of whose baseline flux a
     fraction fbl is the lensed source (the rest is blend): Ibase - 2.5 log10(fbl A(u(t)) + 1 - fbl)."""
     return Ibase - 2.5 * numpy.log10(fbl * magnification(separation(t, t0, tE, u0)) + 1 - fbl)
+
+
+# Fluxes on MulensModel's scale, where magnitude 22 is flux 1: the joint fit's source and blend fluxes.
+FLUX_ZERO_POINT = 22.0
+MAGNITUDE_TO_FLUX_ERROR = math.log(10) / 2.5
+
+
+def flux_of(mag, mag_err=0.0):
+    """(flux, flux error) of magnitudes and their errors."""
+    flux = 10 ** (0.4 * (FLUX_ZERO_POINT - numpy.asarray(mag, dtype=float)))
+    return flux, flux * numpy.asarray(mag_err, dtype=float) * MAGNITUDE_TO_FLUX_ERROR
+
+
+def magnitude_of(flux):
+    """Magnitudes of fluxes; NaN where the flux is not positive."""
+    flux = numpy.asarray(flux, dtype=float)
+    return numpy.where(flux > 0, FLUX_ZERO_POINT - 2.5 * numpy.log10(numpy.where(flux > 0, flux, 1.0)), numpy.nan)
+
+
+def aligned_magnitude(mag, dataset, reference):
+    """A dataset's magnitudes moved onto the reference dataset's scale through a fit in which each dataset k has
+    flux F_k = fs_k A(t) + fb_k: F_ref = fs_ref (F_k - fb_k) / fs_k + fb_ref. `dataset` and `reference` hold
+    source_flux and blend_flux; NaN where the aligned flux is not positive."""
+    magnification_ = (flux_of(mag)[0] - dataset["blend_flux"]) / dataset["source_flux"]
+    return magnitude_of(reference["source_flux"] * magnification_ + reference["blend_flux"])
 
 
 # Angles ------------------------------------------------------------------------------------------------------

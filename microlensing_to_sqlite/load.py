@@ -78,7 +78,7 @@ def carried_from(db_path):
 
 
 def build(mirror, db_path, plan, *, events=None, progress=None, today=None, report=None, bands=("I",),
-          history=None, observed_at=None, force=False, on_loaded=None, full=False, workers=None):
+          history=None, observed_at=None, force=False, on_loaded=None, full=False, workers=None, fit=True):
     """Load the mirror into a new database at db_path; return the Report.
 
     `plan` lists (Survey, seasons) pairs, e.g. [(registry.BY_KEY["ogle"], [2024, 2025])]; `events`, if given, limits
@@ -88,14 +88,14 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
     more than 10% against the database being replaced stops the build (DropRefused) and the old database stays.
     With a History, each changed value is appended to it (observed at `observed_at`) and the history goes into
     the database; `on_loaded(report)` runs just before that, to record the run. Events are read on `workers`
-    processes (default: every core).
+    processes (default: every core), and then every event whose inputs changed is fitted (fits.py) unless not `fit`.
     """
     db_path = Path(db_path)
     report = report or Report()
     observed_at = observed_at or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     previous = None if full else carried_from(db_path)
-    writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"), previous)
     workers = workers or os.cpu_count() or 1
+    writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"), previous, fit=fit, workers=workers)
     if history:  # what this build adds to the history is kept only once its database is in place
         history.hold()
     try:

@@ -79,7 +79,8 @@ def fetch_and_load(options, mirror, today, transport, report, run_history, run_i
 
     load.build(mirror, options.db, loaded, events=options.events, progress=progress, today=today,
                report=report, bands=options.bands, history=run_history, observed_at=observed_at,
-               force=options.force, on_loaded=record_run, full=options.full, workers=options.workers)
+               force=options.force, on_loaded=record_run, full=options.full, workers=options.workers,
+               fit=options.fit)
     return plan.exit_status(report, loaded), ""
 
 

@@ -132,6 +132,51 @@ FROM photometry_points p
 JOIN lightcurves l ON l.lightcurve_id = p.lightcurve_id
 JOIN alerts a ON a.alert_id = l.alert_id;
 
+-- Each alert's lightcurve in a few characters, for the thumbnails beside alert names (sparklines.py): the
+-- lightcurve drawn, its time window (HJD - 2450000), its brightest and faintest bin, one character per bin.
+CREATE TABLE sparklines (
+    alert_id INTEGER PRIMARY KEY REFERENCES alerts(alert_id),
+    telescope TEXT NOT NULL,
+    band TEXT NOT NULL,
+    hjd_from REAL NOT NULL,
+    hjd_to REAL NOT NULL,
+    mag_bright REAL NOT NULL,
+    mag_faint REAL NOT NULL,
+    heights TEXT NOT NULL
+);
+
+-- The joint point-lens fit of each physical event over every survey's photometry (fits.py, fitting.py), and
+-- each dataset's part in it. Times are HJD - 2450000; fluxes in MulensModel's units (magnitude 22 = flux 1).
+CREATE TABLE fits (
+    event_id INTEGER PRIMARY KEY REFERENCES events(event_id),
+    status TEXT NOT NULL,
+    reason TEXT,
+    kind TEXT,
+    t0 REAL, t0_err REAL, u0 REAL, u0_err REAL, tE REAL, tE_err REAL,
+    piE_N REAL, piE_N_err REAL, piE_E REAL, piE_E_err REAL, piE REAL, piE_err REAL, t0_par REAL,
+    chi2 REAL, dof INTEGER, chi2_dof REAL, delta_chi2_u0 REAL, delta_chi2_parallax REAL,
+    n_datasets INTEGER, n_points INTEGER, n_dropped INTEGER,
+    reference_lightcurve_id INTEGER REFERENCES lightcurves(lightcurve_id),
+    fitted_at TEXT,
+    inputs TEXT
+);
+CREATE INDEX fits_tE ON fits(tE);
+-- The fitted model in the reference dataset's magnitudes, for the charts: JSON [[hjd, mag], ...].
+CREATE TABLE fit_curves (
+    event_id INTEGER PRIMARY KEY REFERENCES fits(event_id),
+    model_curve TEXT NOT NULL
+);
+CREATE TABLE fit_datasets (
+    event_id INTEGER NOT NULL REFERENCES fits(event_id),
+    lightcurve_id INTEGER NOT NULL REFERENCES lightcurves(lightcurve_id),
+    alert_name TEXT NOT NULL REFERENCES alerts(alert_name),
+    telescope TEXT NOT NULL,
+    band TEXT NOT NULL,
+    n_points INTEGER, n_used INTEGER, chi2 REAL, error_scale REAL, source_flux REAL, blend_flux REAL,
+    flux_held INTEGER, is_reference INTEGER NOT NULL,
+    PRIMARY KEY (event_id, lightcurve_id)
+);
+
 -- What each alert was read from: its line in the season list (and context), and every file with its size and
 -- time. The next build reads an alert again only when one of them changed (writer.py).
 CREATE TABLE event_inputs (

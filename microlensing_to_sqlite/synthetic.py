@@ -8,7 +8,7 @@ import math
 
 import numpy
 
-from .formulas import degrees_to_sexagesimal
+from .formulas import degrees_to_sexagesimal, magnification, separation
 
 MJD_EPOCH = datetime.datetime(1858, 11, 17)
 BULGE_SEASON_MONTHS = range(2, 11)  # the bulge is observable from February to October
@@ -49,7 +49,48 @@ def draw_event(rng, season, today_hjd, kind=None):
         "u0": {"peak_at_zero": 0.0, "high_magnification_now": rng.uniform(0.005, 0.04)}.get(kind, rng.uniform(0.01, 1.0)),
         "fbl": rng.uniform(0.15, 0.8) if kind == "blended" else 1.0,
         "Ibase": rng.uniform(16.0, 19.5) if kind == "long_now" else rng.uniform(16.0, 20.5),
+        # Annual parallax only where it shows: in long events, |piE| 0.03 to 0.3 in a random direction.
+        **parallax(rng, kind),
     }
+
+
+def parallax(rng, kind):
+    if kind not in ("long", "long_now"):
+        return {"piE_N": 0.0, "piE_E": 0.0}
+    length, angle = rng.uniform(0.03, 0.3), rng.uniform(0, 2 * math.pi)
+    return {"piE_N": length * math.cos(angle), "piE_E": length * math.sin(angle)}
+
+
+def dataset_look(event, rng, dataset):
+    """How one dataset (`OGLE`, `MOA`, `KMTC`, ...) sees the event: its magnitude offset from OGLE's calibrated
+    I and the fraction of its baseline flux that is the lensed source. OGLE's is the truth; MOA's band and
+    KMTNet's instrumental magnitudes sit elsewhere, and a wider seeing disc takes in more blend. Drawn once per
+    dataset and kept in the event, so that a test knows the truth."""
+    looks = event.setdefault("looks", {})
+    if dataset not in looks:
+        if dataset == "OGLE":
+            looks[dataset] = {"offset": 0.0, "fbl": event["fbl"]}
+        else:
+            looks[dataset] = {"offset": float(rng.normal(0, 0.3)), "fbl": event["fbl"] * float(rng.uniform(0.5, 1.0))}
+    return looks[dataset]
+
+
+def true_magnification(event, times):
+    """A(t) of the event (t in full HJD), through the Earth's orbit when it has a parallax (MulensModel's
+    geometry, t_0_par at t0 rounded to a day)."""
+    if not (event.get("piE_N") or event.get("piE_E")):
+        return magnification(separation(times, event["t0"], event["tE"], event["u0"]))
+    import MulensModel
+    model = MulensModel.Model({"t_0": event["t0"], "u_0": event["u0"], "t_E": event["tE"],
+                               "pi_E_N": event["piE_N"], "pi_E_E": event["piE_E"], "t_0_par": round(event["t0"])},
+                              coords=f"{ra_hms(event['ra'])} {dec_dms(event['dec'])}")
+    return model.get_magnification(numpy.asarray(times, dtype=float))
+
+
+def true_magnitude(event, times, look):
+    """The magnitude a dataset with this `look` would see at times t, before noise."""
+    fbl = look["fbl"]
+    return event["Ibase"] + look["offset"] - 2.5 * numpy.log10(fbl * true_magnification(event, times) + 1 - fbl)
 
 
 def observation_times(rng, first_season, t0, tE, last_hjd):

@@ -14,7 +14,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from . import crossmatch, schema
+from . import crossmatch, schema, sparklines
+from .fits import FIT_TABLES, update_fits
 from .photometry import COLUMNS, STORED
 from .reading import reads_now
 from .registry import SURVEYS
@@ -33,7 +34,8 @@ class DatabaseWriter:
     """Alerts, cross-references and problems are kept in memory and written at the end; photometry goes
     straight into its table with executemany, all in one transaction."""
 
-    def __init__(self, path, previous=None):
+    def __init__(self, path, previous=None, fit=True, workers=1):
+        self.fit, self.workers = fit, workers
         self.path = Path(path)
         self.path.unlink(missing_ok=True)
         self.incremental = previous is not None
@@ -117,6 +119,7 @@ class DatabaseWriter:
             for table in ("photometry_points", "lightcurves"):
                 self.db.execute(f"DELETE FROM {table} WHERE lightcurve_id BETWEEN ? AND ?",
                                 [first, first + LIGHTCURVES_PER_ALERT - 1])
+            self.db.execute("DELETE FROM sparklines WHERE alert_id = ?", [record["alert_id"]])
 
     # What this build read ---------------------------------------------------------------------------------
 
@@ -131,25 +134,28 @@ class DatabaseWriter:
         self.drop_alert(name)
         record = dict(event.record)
         fetched_from = record.pop("fetched_from", None)
-        record["n_photometry"] = self.add_lightcurves(event.name.alert_id, event.survey, event.lightcurves)
+        record["n_photometry"] = self.add_lightcurves(event.name.alert_id, event.survey, event.lightcurves,
+                                                      (record.get("t0"), record.get("tE")))
         self.alerts[name] = record
         self.event_crossrefs[name] = list(event.crossrefs)
         self.event_problems[name] = list(event.problems)
         self.inputs[name] = (event.key, event.reads, fetched_from)
         return record["n_photometry"]
 
-    def add_lightcurves(self, alert_id, survey, lightcurves):
+    def add_lightcurves(self, alert_id, survey, lightcurves, peak=(None, None)):
         """Insert an alert's lightcurves, each (telescope, band) one lightcurve keyed by its place among the
-        alert's (sorted by telescope and band); the points of a repeated time once. Return how many points."""
+        alert's (sorted by telescope and band); the points of a repeated time once; and its sparkline, drawn
+        around peak = (t0, tE). Return how many points."""
         merged = {}
         for telescope, band, points in lightcurves:
             if len(points):
                 merged.setdefault((telescope, band), []).append(points)
         if len(merged) > LIGHTCURVES_PER_ALERT:
             raise ValueError(f"alert {alert_id} has {len(merged)} lightcurves; at most {LIGHTCURVES_PER_ALERT} fit")
-        total = 0
+        total, drawn = 0, []
         for place, ((telescope, band), parts) in enumerate(sorted(merged.items())):
             points = parts[0].joined(parts[1:]).in_time_order()
+            drawn.append((telescope, band, points))
             lightcurve_id = alert_id * LIGHTCURVES_PER_ALERT + place
             stored = points.stored()
             units = [stored[name][0] if name in stored else None for name in COLUMNS]
@@ -160,6 +166,9 @@ class DatabaseWriter:
             self.db.executemany(f"INSERT INTO photometry_points VALUES ({', '.join('?' * (1 + len(STORED)))})",
                                 zip([lightcurve_id] * len(points), *(values.get(c, nothing) for c in STORED)))
             total += len(points)
+        row = sparklines.sparkline(alert_id, drawn, *peak)
+        if row:
+            self.db.execute(f"INSERT INTO sparklines VALUES ({', '.join('?' * len(row))})", row)
         return total
 
     # The end ----------------------------------------------------------------------------------------------
@@ -206,6 +215,11 @@ class DatabaseWriter:
                              for name, (key, reads, fetched_from) in sorted(self.inputs.items()) if name in self.alerts])
         self.db.executemany("INSERT INTO build_info VALUES (?, ?)",
                             sorted({**build_info, "schema": schema.VERSION}.items()))
+        if self.fit:
+            update_fits(self.db, events, records, self.inputs, build_info["built_at"], self.workers, report)
+        else:
+            for table in FIT_TABLES:
+                self.db.execute(f"DELETE FROM {table}")
         if history:
             history.copy_into(self.db)
         self.db.execute("COMMIT")

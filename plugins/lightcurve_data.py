@@ -1,23 +1,24 @@
-"""Lightcurve data as compact JSON, for the charts on alert and event pages.
+"""Lightcurve data as compact, columnar JSON, for the charts on alert and event pages.
 
     /-/lightcurve/alert/<alert_name>.json    the alert's event: every survey's photometry of that star
     /-/lightcurve/event/<event_id>.json      the same, by event
 
-One indexed query reads the photometry (a range of photometry's clustered key per alert). Each
-telescope/band is one series of parallel arrays. Each alert's reported point-lens model is sampled on
-a grid. Long baselines are binned (see BIN_ABOVE) and the answer says so. The database is immutable,
-so answers may be cached for a day.
+Each telescope/band is one series of parallel arrays of the stored integers: a value is the integer divided by
+the series' unit for it (`units`), so the published decimals arrive exactly and the answer is quick to encode.
+Where the event has a joint fit (fits, fit_datasets), each fitted series also has its magnitudes aligned to the
+fit's reference dataset and their residuals from the fit's model (integers of ALIGNED_UNIT), and the document
+has the fit and its model curve. Each alert's own reported point-lens model is sampled on a grid. Long baselines
+are binned (see BIN_ABOVE) and the answer says so. The database is immutable, so answers may be cached for a day.
 """
 
 import json
-import math
 
 import numpy
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from microlensing_to_sqlite.formulas import point_lens_magnitude
+from microlensing_to_sqlite.formulas import aligned_magnitude, point_lens_magnitude
 from microlensing_to_sqlite.portal import get_only, portal_database
 
 # Above this many points a lightcurve is thinned: points far from the peak (|t - t0| > 3 tE, and at
@@ -25,8 +26,19 @@ from microlensing_to_sqlite.portal import get_only, portal_database
 BIN_ABOVE = 6000
 BIN_DAYS = 5.0
 MODEL_POINTS = 400
+# Aligned magnitudes and residuals are sent as integers of 1/ALIGNED_UNIT mag.
+ALIGNED_UNIT = 10000
 CACHE = "public, max-age=86400"
 ALERT_FIELDS = ["alert_name", "alert_id", "survey", "t0", "tE", "u0", "fbl", "Ibase", "event_id"]
+FIT_PARAMETERS = ["t0", "u0", "tE", "piE_N", "piE_E", "piE"]
+LIGHTCURVES = """
+select lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit from lightcurves
+where lightcurve_id between :alert_id * 32 and :alert_id * 32 + 31 and mag_unit is not null order by lightcurve_id
+"""
+POINTS = """
+select lightcurve_id, hjd, mag, mag_err from photometry_points
+where lightcurve_id between :alert_id * 32 and :alert_id * 32 + 31 and mag is not null
+"""
 
 
 def model_curve(alert, span):
@@ -46,42 +58,100 @@ def model_curve(alert, span):
             "mag": [round(float(m), 4) for m in magnitudes]}
 
 
-def series_from_rows(rows):
-    """Rows (alert_name, telescope, band, hjd, mag, mag_err) in key order to one series per telescope/band."""
-    series, current = [], None
-    for name, telescope, band, hjd, mag, mag_err in rows:
-        if current is None or (current["alert_name"], current["telescope"], current["band"]) != (name, telescope, band):
-            current = {"alert_name": name, "telescope": telescope, "band": band, "hjd": [], "mag": [], "mag_err": []}
-            series.append(current)
-        current["hjd"].append(hjd)
-        current["mag"].append(mag)
-        current["mag_err"].append(mag_err)
-    return series
+def integers(values):
+    """A float array of whole numbers as a JSON-ready list, None where NaN."""
+    if not numpy.isnan(values).any():
+        return values.astype(numpy.int64).tolist()
+    return [None if v != v else int(v) for v in values.tolist()]
 
 
 def bin_baseline(series, alerts):
-    """Average the points far from every peak in BIN_DAYS bins; return the number of points binned."""
+    """Average each series' points far from every peak in BIN_DAYS bins (rounded to its units); return the
+    number of points binned. Series hold float arrays of stored integers: hjd, mag, mag_err (NaN: none)."""
     peaks = [(a["t0"], max(3 * a["tE"], 30.0)) for a in alerts if a.get("t0") is not None and a.get("tE")]
     binned_points = 0
     for one in series:
-        kept, bins = {"hjd": [], "mag": [], "mag_err": []}, {}
-        for t, m, e in zip(one["hjd"], one["mag"], one["mag_err"]):
-            if any(abs(t - t0) <= width for t0, width in peaks):
-                kept["hjd"].append(t), kept["mag"].append(m), kept["mag_err"].append(e)
-            else:
-                bins.setdefault(math.floor(t / BIN_DAYS), []).append((t, m))
-        for points in bins.values():
-            binned_points += len(points)
-            mags = [m for _, m in points]
-            mean = sum(mags) / len(mags)
-            scatter = math.sqrt(sum((m - mean) ** 2 for m in mags) / max(len(mags) - 1, 1)) / math.sqrt(len(mags))
-            kept["hjd"].append(round(sum(t for t, _ in points) / len(points), 5))
-            kept["mag"].append(round(mean, 4))
-            kept["mag_err"].append(round(scatter, 4) if len(mags) > 1 else None)
-        order = sorted(range(len(kept["hjd"])), key=kept["hjd"].__getitem__)
-        for key in kept:
-            one[key] = [kept[key][i] for i in order]
+        hjd = one["hjd"] / one["units"]["hjd"]
+        near = numpy.zeros(len(hjd), dtype=bool)
+        for t0, width in peaks:
+            near |= numpy.abs(hjd - t0) <= width
+        far = ~near
+        if not far.any():
+            continue
+        binned_points += int(far.sum())
+        bins, which = numpy.unique(numpy.floor(hjd[far] / BIN_DAYS), return_inverse=True)
+        count = numpy.bincount(which)
+        mean = {k: numpy.bincount(which, one[k][far]) / count for k in ("hjd", "mag")}
+        spread = numpy.sqrt(numpy.bincount(which, (one["mag"][far] - mean["mag"][which]) ** 2)
+                            / numpy.maximum(count - 1, 1) / count)
+        scatter = numpy.where(count > 1, spread / one["units"]["mag"] * one["units"]["mag_err"], numpy.nan) \
+            if one["units"]["mag_err"] else numpy.full(len(bins), numpy.nan)
+        order = numpy.argsort(numpy.concatenate([one["hjd"][near], numpy.rint(mean["hjd"])]), kind="stable")
+        for key, binned in (("hjd", numpy.rint(mean["hjd"])), ("mag", numpy.rint(mean["mag"])),
+                            ("mag_err", numpy.rint(scatter))):
+            one[key] = numpy.concatenate([one[key][near], binned])[order]
     return binned_points
+
+
+async def read_series(database, alerts):
+    """One series per lightcurve of the alerts with magnitudes, in key order, as float arrays."""
+    series = []
+    for alert in alerts:
+        lightcurves = await database.execute(LIGHTCURVES, {"alert_id": alert["alert_id"]})
+        if not lightcurves.rows:
+            continue
+        rows = (await database.execute(POINTS, {"alert_id": alert["alert_id"]})).rows
+        ids, hjd, mag, mag_err = (numpy.array(column, dtype=float) for column in zip(*rows)) if rows else \
+            (numpy.empty(0),) * 4
+        for lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit in lightcurves.rows:
+            mine = ids == lightcurve_id
+            if mine.any():
+                series.append({"lightcurve_id": lightcurve_id, "alert_name": alert["alert_name"],
+                               "survey": alert["survey"], "telescope": telescope, "band": band,
+                               "units": {"hjd": hjd_unit, "mag": mag_unit, "mag_err": mag_err_unit},
+                               "hjd": hjd[mine], "mag": mag[mine], "mag_err": mag_err[mine]})
+    return series
+
+
+async def joint_fit(database, event_id):
+    """The event's joint fit with its datasets by lightcurve_id; None if it has none."""
+    if event_id is None or not await database.table_exists("fits"):
+        return None
+    rows = (await database.execute("select * from fits where event_id = ?", [event_id])).rows
+    if not rows:
+        return None
+    fit = dict(rows[0])
+    datasets = [dict(r) for r in (await database.execute(
+        "select lightcurve_id, alert_name, telescope, band, n_points, n_used, chi2, error_scale, source_flux, "
+        "blend_flux, is_reference from fit_datasets where event_id = ? order by lightcurve_id", [event_id])).rows]
+    reference = next((d for d in datasets if d["is_reference"]), None)
+    curve = (await database.execute("select model_curve from fit_curves where event_id = ?", [event_id])).rows
+    model = json.loads(curve[0][0]) if curve else []
+    return {"status": fit["status"], "reason": fit["reason"], "kind": fit["kind"],
+            "parameters": {p: [fit[p], fit[f"{p}_err"]] for p in FIT_PARAMETERS if fit[p] is not None},
+            "t0_par": fit["t0_par"], "chi2_dof": fit["chi2_dof"], "delta_chi2_u0": fit["delta_chi2_u0"],
+            "delta_chi2_parallax": fit["delta_chi2_parallax"], "n_points": fit["n_points"],
+            "fitted_at": fit["fitted_at"], "datasets": datasets,
+            "reference": reference and f"{reference['alert_name']} {reference['telescope']} {reference['band']}",
+            "model": {"hjd": [t for t, _ in model], "mag": [m for _, m in model]}}
+
+
+def align(series, fit):
+    """Each fitted series' magnitudes on the reference's scale, and their residuals from the model (integers of
+    1/ALIGNED_UNIT mag; None outside the model's span)."""
+    datasets = {d["lightcurve_id"]: d for d in fit["datasets"]}
+    reference = next(d for d in fit["datasets"] if d["is_reference"])
+    model_hjd, model_mag = numpy.array(fit["model"]["hjd"]), numpy.array(fit["model"]["mag"])
+    for one in series:
+        dataset = datasets.get(one["lightcurve_id"])
+        if dataset is None or not dataset["source_flux"] or not len(model_hjd):
+            continue  # not in the fit, or saw none of the event: it has no place on the reference's scale
+        hjd = one["hjd"] / one["units"]["hjd"]
+        aligned = aligned_magnitude(one["mag"] / one["units"]["mag"], dataset, reference)
+        inside = (hjd >= model_hjd[0]) & (hjd <= model_hjd[-1])
+        residual = numpy.where(inside, aligned - numpy.interp(hjd, model_hjd, model_mag), numpy.nan)
+        one["aligned"] = integers(numpy.rint(aligned * ALIGNED_UNIT))
+        one["residual"] = integers(numpy.rint(residual * ALIGNED_UNIT))
 
 
 async def lightcurve(database, where, parameter):
@@ -91,19 +161,20 @@ async def lightcurve(database, where, parameter):
         f"(select event_id from alerts where {where}) or {where} order by alert_id", [parameter, parameter])).rows]
     if not alerts:
         raise NotFound("No such alert or event")
-    names = {a["alert_id"]: a["alert_name"] for a in alerts}
-    rows = (await database.execute(
-        "select alert_id, telescope, band, hjd, mag, mag_err from photometry "
-        f"where alert_id in ({', '.join('?' * len(names))}) and mag is not null "
-        "order by alert_id, telescope, band, hjd", list(names))).rows
-    series = series_from_rows((names[alert_id], *rest) for alert_id, *rest in rows)
+    series = await read_series(database, alerts)
     total = sum(len(s["hjd"]) for s in series)
     binned = bin_baseline(series, alerts) if total > BIN_ABOVE else 0
     peaks = [a for a in alerts if a["t0"] is not None and a["tE"]]
     window = [min(a["t0"] - 3 * a["tE"] for a in peaks), max(a["t0"] + 3 * a["tE"] for a in peaks)] if peaks else None
-    times = [t for s in series for t in s["hjd"]] + (window or [])
-    span = (min(times) - 5, max(times) + 5) if times else (0.0, 1.0)
-    window = window or list(span)
+    firsts = [s["hjd"][0] / s["units"]["hjd"] for s in series] + (window or [])
+    lasts = [s["hjd"][-1] / s["units"]["hjd"] for s in series] + (window or [])
+    span = (min(firsts) - 5, max(lasts) + 5) if firsts else (0.0, 1.0)
+    fit = await joint_fit(database, alerts[0]["event_id"])
+    if fit and fit["status"] == "ok" and fit["reference"]:
+        align(series, fit)
+    for one in series:
+        for key in ("hjd", "mag", "mag_err"):
+            one[key] = integers(one[key])
     history = []
     if await database.table_exists("alert_history"):
         names = [a["alert_name"] for a in alerts]
@@ -111,16 +182,18 @@ async def lightcurve(database, where, parameter):
             "select alert_name, observed_at, t0, tE, tE_err, u0 from alert_history "
             f"where alert_name in ({', '.join('?' * len(names))}) order by alert_name, observed_at", names)).rows]
     return {
+        "time": "HJD - 2450000",
         "alerts": alerts,
         "history": history,
         "series": series,
+        "aligned_unit": ALIGNED_UNIT,
+        "fit": fit,
         "models": [m for m in (model_curve(a, span) for a in alerts) if m],
         "points": total,
         "binned": {"points": binned, "bin_days": BIN_DAYS,
                    "note": f"{binned:,} baseline points far from the peak are shown as {BIN_DAYS:g}-day means"
                    if binned else None},
-        "window": window,
-        "time": "HJD - 2450000",
+        "window": window or list(span),
     }
 
 

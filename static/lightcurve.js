@@ -1,26 +1,46 @@
 /* Interactive lightcurves with Vega-Lite: magnitudes on an inverted axis with error bars, one colour per
-   telescope (click the legend to hide one), zoom and pan, each survey's reported point-lens model.
+   telescope (click the legend to hide one), zoom and pan.
+   Where the event has a joint fit, every dataset is shown by default aligned to the fit's reference dataset,
+   with the joint model and a panel of residuals below; a button goes back to the magnitudes as published, with
+   each survey's own reported point-lens model. The hover shows both magnitudes.
    Usage: <div class="lightcurve" data-source="/-/lightcurve/alert/OGLE-2025-BLG-0001.json"></div>
-   Data: plugins/lightcurve_data.py. Times are HJD - 2450000. */
+   Data: plugins/lightcurve_data.py (values are stored integers over each series' units). Times are
+   HJD - 2450000. */
 (function () {
   "use strict";
   // JD 2450000.0 is 1995-10-09 12:00 UTC.
   var HJD_2450000_MS = 813240000000;
+  var SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
+  function scaled(values, unit, i) {
+    return values == null || values[i] == null ? null : values[i] / unit;
+  }
+
+  // One row per point: time, published magnitude and error, and where aligned its aligned magnitude, error and
+  // residual. The aligned error is the published one through the slope of the alignment, d m_al / d m.
   function points(document) {
-    var rows = [];
+    var rows = [], sources = {};
+    ((document.fit && document.fit.datasets) || []).forEach(function (d) { sources[d.lightcurve_id] = d; });
+    var reference = ((document.fit && document.fit.datasets) || []).filter(function (d) { return d.is_reference; })[0];
     document.series.forEach(function (one) {
-      var label = one.telescope + " " + one.band;
+      var label = one.telescope + " " + one.band, units = one.units, dataset = sources[one.lightcurve_id];
       one.hjd.forEach(function (t, i) {
-        var err = one.mag_err[i];
-        rows.push({hjd: t, mag: one.mag[i], err: err, lo: err == null ? null : one.mag[i] - err,
-                   hi: err == null ? null : one.mag[i] + err, telescope: label, alert: one.alert_name});
+        var mag = one.mag[i] / units.mag, err = scaled(one.mag_err, units.mag_err, i);
+        var aligned = scaled(one.aligned, document.aligned_unit, i);
+        var alignedErr = aligned == null || err == null || !reference ? null :
+          err * Math.pow(10, 0.4 * (aligned - mag)) * reference.source_flux / dataset.source_flux;
+        rows.push({hjd: t / units.hjd, mag: mag, err: err, lo: err == null ? null : mag - err,
+                   hi: err == null ? null : mag + err, aligned: aligned, alignedErr: alignedErr,
+                   alo: alignedErr == null ? null : aligned - alignedErr,
+                   ahi: alignedErr == null ? null : aligned + alignedErr,
+                   residual: scaled(one.residual, document.aligned_unit, i), telescope: label,
+                   alert: one.alert_name});
       });
     });
     return rows;
   }
 
-  function models(document) {
+  function surveyModels(document) {
     var rows = [];
     document.models.forEach(function (model) {
       model.hjd.forEach(function (t, i) {
@@ -30,37 +50,78 @@
     return rows;
   }
 
-  function spec(document, wholeBaseline) {
+  function jointModel(document) {
+    var model = document.fit.model;
+    return model.hjd.map(function (t, i) { return {hjd: t, aligned: model.mag[i]}; });
+  }
+
+  function isAligned(document) {
+    return Boolean(document.fit && document.fit.status === "ok" && document.fit.reference);
+  }
+
+  function tooltip(aligned) {
+    var fields = [{field: "hjd", title: "HJD - 2450000", format: ".5f"}, {field: "date"},
+                  {field: "mag", title: "published magnitude", format: ".3f"}, {field: "err", title: "error", format: ".3f"}];
+    if (aligned) {
+      fields.push({field: "aligned", title: "aligned magnitude", format: ".3f"},
+                  {field: "residual", title: "residual", format: ".3f"});
+    }
+    return fields.concat([{field: "telescope"}, {field: "alert"}]);
+  }
+
+  function lightcurveLayers(document, x, aligned) {
+    var y = aligned ? "aligned" : "mag", pick = {param: "pick"};
+    var yEncoding = {field: y, type: "quantitative", scale: {reverse: true, zero: false},
+                     title: aligned ? "magnitude, aligned to " + document.fit.reference : "magnitude, as published"};
+    var keep = aligned ? [{filter: "datum.aligned != null"}] : [];
+    var layers = [
+      {data: {name: "points"}, transform: keep, mark: {type: "rule", opacity: 0.5, clip: true},
+       encoding: {x: x, y: {field: aligned ? "alo" : "lo", type: "quantitative"}, y2: {field: aligned ? "ahi" : "hi"},
+                  color: {field: "telescope", type: "nominal"},
+                  opacity: {condition: pick, value: 0.5, otherwise: 0.05}}},
+      {data: {name: "points"}, mark: {type: "point", filled: true, size: 16, clip: true},
+       params: [{name: "zoom", select: "interval", bind: "scales"},
+                {name: "pick", select: {type: "point", fields: ["telescope"]}, bind: "legend"}],
+       transform: keep.concat([{calculate: "timeFormat(toDate(" + HJD_2450000_MS + " + datum.hjd * 86400000), " +
+                                           "'%Y-%m-%d %H:%M UTC')", as: "date"}]),
+       encoding: {x: x, y: yEncoding, color: {field: "telescope", type: "nominal", title: "telescope (click to hide)"},
+                  opacity: {condition: pick, value: 0.9, otherwise: 0.08}, tooltip: tooltip(Boolean(document.fit))}}];
+    if (aligned) {
+      layers.push({data: {name: "joint"}, mark: {type: "line", color: "black", strokeWidth: 1.4, clip: true},
+                   encoding: {x: x, y: {field: "aligned", type: "quantitative"}}});
+    } else {
+      layers.push({data: {name: "models"}, mark: {type: "line", color: "black", strokeWidth: 1.2, clip: true},
+                   encoding: {x: x, y: {field: "mag", type: "quantitative"},
+                              strokeDash: {field: "model", type: "nominal", title: "reported point-lens model"},
+                              tooltip: [{field: "model"}]}});
+    }
+    return layers;
+  }
+
+  function residualPanel(x) {
+    return {
+      height: 110,
+      layer: [
+        {mark: {type: "rule", color: "black"}, encoding: {y: {datum: 0, type: "quantitative"}}},
+        {data: {name: "points"}, transform: [{filter: "datum.residual != null"}],
+         mark: {type: "point", filled: true, size: 10, clip: true},
+         encoding: {x: x, y: {field: "residual", type: "quantitative", title: "residual [mag]",
+                              scale: {reverse: true, zero: false}},
+                    color: {field: "telescope", type: "nominal"}, tooltip: tooltip(true)}}]
+    };
+  }
+
+  function spec(document, wholeBaseline, aligned) {
     var x = {field: "hjd", type: "quantitative", title: "HJD - 2450000",
              scale: wholeBaseline ? {zero: false} : {domain: document.window, zero: false}};
-    var y = {field: "mag", type: "quantitative", title: "magnitude", scale: {reverse: true, zero: false}};
-    var pick = {param: "pick"};
-    return {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      width: "container", height: 420, autosize: {type: "fit-x", contains: "padding"},
-      datasets: {points: points(document), models: models(document)},
-      transform: [],
-      layer: [
-        {data: {name: "points"}, mark: {type: "rule", opacity: 0.5, clip: true},
-         encoding: {x: x, y: {field: "lo", type: "quantitative"}, y2: {field: "hi"},
-                    color: {field: "telescope", type: "nominal"},
-                    opacity: {condition: pick, value: 0.5, otherwise: 0.05}}},
-        {data: {name: "points"}, mark: {type: "point", filled: true, size: 16, clip: true},
-         params: [{name: "zoom", select: "interval", bind: "scales"},
-                  {name: "pick", select: {type: "point", fields: ["telescope"]}, bind: "legend"}],
-         transform: [{calculate: "timeFormat(toDate(" + HJD_2450000_MS + " + datum.hjd * 86400000), '%Y-%m-%d %H:%M UTC')",
-                      as: "date"}],
-         encoding: {x: x, y: y,
-                    color: {field: "telescope", type: "nominal", title: "telescope (click to hide)"},
-                    opacity: {condition: pick, value: 0.9, otherwise: 0.08},
-                    tooltip: [{field: "hjd", title: "HJD - 2450000", format: ".5f"}, {field: "date"},
-                              {field: "mag", format: ".3f"}, {field: "err", title: "error", format: ".3f"},
-                              {field: "telescope"}, {field: "alert"}]}},
-        {data: {name: "models"}, mark: {type: "line", color: "black", strokeWidth: 1.2, clip: true},
-         encoding: {x: x, y: y, strokeDash: {field: "model", type: "nominal", title: "reported point-lens model"},
-                    tooltip: [{field: "model"}]}}
-      ]
-    };
+    var main = {height: 380, layer: lightcurveLayers(document, x, aligned)};
+    var top = {$schema: SCHEMA, width: "container", autosize: {type: "fit-x", contains: "padding"},
+               datasets: {points: points(document), models: surveyModels(document),
+                          joint: aligned ? jointModel(document) : []}};
+    if (!aligned) return Object.assign(top, main);
+    return Object.assign(top, {vconcat: [Object.assign(main, {width: "container"}),
+                                         Object.assign(residualPanel(x), {width: "container"})],
+                               resolve: {scale: {x: "shared", color: "shared"}}});
   }
 
   // The reported fit against the date each build saw it: a fit drifting from night to night shows here.
@@ -71,60 +132,91 @@
     });
     var x = {field: "observed", type: "temporal", title: "seen by the build"};
     var color = {field: "alert", type: "nominal", title: "alert"};
-    return {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      data: {values: rows}, hconcat: [
-        {width: 260, height: 140, layer: [
-          {mark: {type: "rule"}, encoding: {x: x, y: {field: "lo", type: "quantitative"}, y2: {field: "hi"}, color: color}},
-          {mark: {type: "line", point: true}, encoding: {x: x, y: {field: "tE", type: "quantitative", title: "tE [days]",
-            scale: {zero: false}}, color: color, tooltip: [{field: "alert"}, {field: "observed"}, {field: "tE"}]}}]},
-        {width: 260, height: 140, mark: {type: "line", point: true},
-         encoding: {x: x, y: {field: "t0", type: "quantitative", title: "t0 [HJD - 2450000]", scale: {zero: false}},
-                    color: color, tooltip: [{field: "alert"}, {field: "observed"}, {field: "t0"}]}},
-        {width: 260, height: 140, mark: {type: "line", point: true},
-         encoding: {x: x, y: {field: "u0", type: "quantitative", scale: {zero: false}}, color: color,
-                    tooltip: [{field: "alert"}, {field: "observed"}, {field: "u0"}]}}]
-    };
+    function panel(field, title) {
+      return {width: 260, height: 140, mark: {type: "line", point: true},
+              encoding: {x: x, y: {field: field, type: "quantitative", title: title, scale: {zero: false}}, color: color,
+                         tooltip: [{field: "alert"}, {field: "observed"}, {field: field}]}};
+    }
+    var tE = panel("tE", "tE [days]");
+    return {$schema: SCHEMA, data: {values: rows}, hconcat: [
+      {width: 260, height: 140, layer: [{mark: {type: "rule"}, encoding: {x: x, y: {field: "lo", type: "quantitative"},
+                                                                          y2: {field: "hi"}, color: color}},
+                                        {mark: tE.mark, encoding: tE.encoding}]},
+      panel("t0", "t0 [HJD - 2450000]"), panel("u0", "u0")]};
   }
 
-  function render(container, document, wholeBaseline) {
+  function render(container, document, state) {
     var chart = container.querySelector(".lightcurve-chart");
-    return vegaEmbed(chart, spec(document, wholeBaseline), {renderer: "svg", actions: {export: true, source: false,
-                                                                                         compiled: false, editor: false}})
+    container.dataset.state = "drawing";
+    return vegaEmbed(chart, spec(document, state.whole, state.aligned),
+                     {renderer: "svg", actions: {export: true, source: false, compiled: false, editor: false}})
       .then(function (result) {
-        container.dataset.plotted = String(points(document).length);
+        var rows = points(document);
+        container.dataset.plotted = String(state.aligned ? rows.filter(function (r) { return r.aligned != null; }).length
+                                                         : rows.length);
+        container.dataset.view = state.aligned ? "aligned" : "published";
+        container.querySelector(".lightcurve-note").textContent = note(document, state.aligned);
         container.dataset.state = "ready";
         return result;
       });
   }
 
-  function note(document) {
-    var parts = [document.points.toLocaleString() + " observations", "times HJD - 2450000",
-                 "default view t0 ± 3 tE"];
+  function fitSummary(fit) {
+    var p = fit.parameters, parts = [];
+    ["tE", "u0", "piE"].forEach(function (name) {
+      if (p[name]) parts.push(name + " " + p[name][0].toPrecision(4) + (p[name][1] != null ? " ± " + p[name][1].toPrecision(2) : ""));
+    });
+    return (fit.kind === "pspl+parallax" ? "point lens with parallax" : "point lens") + ": " + parts.join(", ") +
+      ", chi2/dof " + fit.chi2_dof.toFixed(2);
+  }
+
+  function note(document, aligned) {
+    var parts = [document.points.toLocaleString() + " observations", "times HJD - 2450000", "default view t0 ± 3 tE"];
+    if (aligned) {
+      var left = document.series.filter(function (s) { return !s.aligned; }).map(function (s) {
+        return s.telescope + " " + s.band + " (" + s.alert_name + ")"; });
+      parts.unshift("Every dataset aligned to " + document.fit.reference + " through the joint fit (" +
+                    fitSummary(document.fit) + "); the hover gives each point's published magnitude too");
+      if (left.length) parts.push("not aligned (not in the fit, or it saw none of the event): " + left.join(", "));
+    } else {
+      parts.unshift("Magnitudes as each survey published them, on each survey's own scale");
+      if (document.fit && document.fit.status !== "ok") parts.push("no joint fit: " + document.fit.reason);
+      if (!document.models.length) parts.push("no survey model: the survey reports too few parameters");
+    }
     if (document.binned && document.binned.note) parts.push(document.binned.note);
-    if (!document.models.length) parts.push("no model: the survey reports too few parameters");
     return parts.join(" · ");
   }
 
   function show(container) {
-    container.innerHTML = '<div class="lightcurve-controls"><button type="button" class="lightcurve-whole">' +
-      'Show the whole baseline</button> <span class="lightcurve-note"></span></div>' +
-      '<div class="lightcurve-chart" style="width: 100%"></div>' +
+    container.innerHTML = '<div class="lightcurve-controls"><button type="button" class="lightcurve-view" hidden>' +
+      '</button> <button type="button" class="lightcurve-whole">Show the whole baseline</button></div>' +
+      '<p class="lightcurve-note"></p><div class="lightcurve-chart" style="width: 100%"></div>' +
       '<div class="lightcurve-history"></div>';
     container.dataset.state = "loading";
     return fetch(container.dataset.source).then(function (response) {
       if (!response.ok) throw new Error("no lightcurve (" + response.status + ")");
       return response.json();
     }).then(function (document) {
-      var whole = false;
-      var button = container.querySelector(".lightcurve-whole");
-      container.querySelector(".lightcurve-note").textContent = note(document);
-      button.addEventListener("click", function () {
-        whole = !whole;
-        button.textContent = whole ? "Show the season" : "Show the whole baseline";
-        render(container, document, whole);
+      var state = {whole: false, aligned: isAligned(document)};
+      var whole = container.querySelector(".lightcurve-whole"), view = container.querySelector(".lightcurve-view");
+      function label() {
+        view.textContent = state.aligned ? "Show as published" : "Show aligned to " + document.fit.reference;
+      }
+      whole.addEventListener("click", function () {
+        state.whole = !state.whole;
+        whole.textContent = state.whole ? "Show the season" : "Show the whole baseline";
+        render(container, document, state);
       });
-      var drawn = render(container, document, false);
+      if (isAligned(document)) {
+        view.hidden = false;
+        label();
+        view.addEventListener("click", function () {
+          state.aligned = !state.aligned;
+          label();
+          render(container, document, state);
+        });
+      }
+      var drawn = render(container, document, state);
       var snapshots = {};
       (document.history || []).forEach(function (row) { snapshots[row.alert_name] = (snapshots[row.alert_name] || 0) + 1; });
       if (Object.keys(snapshots).some(function (name) { return snapshots[name] > 1; })) {

@@ -30,7 +30,7 @@ def write_season(root, ogle_events, kmt_events=None):
 
 
 def build(tmp_path, night, *extra):
-    return main(["--offline", "--mirror", str(tmp_path / "mirror"), "--db", str(tmp_path / "x.db"),
+    return main(["--offline", "--no-fit", "--mirror", str(tmp_path / "mirror"), "--db", str(tmp_path / "x.db"),
                  "--history", str(tmp_path / "history.db"), *extra],
                 observed_at=f"2025-04-{night:02d}T06:00:00+00:00")
 

@@ -2,8 +2,7 @@
 
 import numpy
 
-from ..formulas import point_lens_magnitude
-from ..synthetic import dec_dms, observation_times, ra_hms
+from ..synthetic import dataset_look, dec_dms, observation_times, ra_hms, true_magnitude
 from . import site
 
 SITES = "ACS"  # SSO, CTIO, SAAO
@@ -54,12 +53,12 @@ def view_page(name, v, files):
             f"</body>\n</html>\n")
 
 
-def pysis_file(event, rng, season, today_hjd):
+def pysis_file(event, rng, season, today_hjd, telescope):
     """One site's season of pySIS photometry: full HJD, as KMTNet writes it from 2025."""
     season_start = event["t0"] - 120
     times = observation_times(rng, season, event["t0"], event["tE"], min(today_hjd, event["t0"] + 150))
     times = times[times > season_start][: int(rng.integers(150, 400))]
-    true = point_lens_magnitude(times, event["t0"], event["tE"], event["u0"], event["Ibase"], event["fbl"])
+    true = true_magnitude(event, times, dataset_look(event, rng, telescope))  # instrumental: per site
     errors = numpy.clip(0.004 + 0.02 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.5)
     observed = true + rng.normal(0, errors)
     flux = 10 ** (0.4 * (28 - observed))
@@ -77,8 +76,9 @@ def write_season(mirror, rng, season, alerts, today_hjd):
         field = f"BLG{rng.integers(1, 43):02d}K{rng.integers(1, 9):02d}{rng.integers(1, 9):02d}"
         values = published_values(name, event, rng, field)
         lines.append(listpage_line(name, values) + "\n")
-        files = [f"KMT{site}{field[3:5]}_I.pysis" for site in SITES]
+        files = {f"KMT{site}{field[3:5]}_I.pysis": f"KMT{site}" for site in SITES}
         mirror.write(site.view_url(name), view_page(name, values, files).encode())
-        for file_name in files:
-            mirror.write(site.pysis_url(name, file_name), pysis_file(event, rng, season, today_hjd).encode())
+        for file_name, telescope in files.items():
+            mirror.write(site.pysis_url(name, file_name),
+                         pysis_file(event, rng, season, today_hjd, telescope).encode())
     mirror.write(site.listpage_url(season), "".join(lines).encode())

@@ -1,15 +1,16 @@
 """SYNTHETIC demo files in MOA's moaprime formats: the season index, event pages, photometry files.
 
 The index follows the recorded 2025 page; the event page and the data file follow the layouts inferred in
-tests/data/handwritten-moa (no real copy exists). Times are written as JD equal to the synthetic HJD: the build's
-heliocentric correction then shifts them by up to 0.006 d, which a demo does not mind.
+tests/data/handwritten-moa (no real copy exists). The data file's times are the JD (UTC) at which MOA would have
+seen the synthetic HJD, so that the build's heliocentric correction gives back the truth (the fit tests need it).
 """
 
 import numpy
 
-from ..formulas import magnification, point_lens_magnitude
-from ..synthetic import dec_dms, hjd_to_datetime, observation_times, ra_hms
+from ..formulas import heliocentric_jd, magnification
+from ..synthetic import dataset_look, dec_dms, hjd_to_datetime, observation_times, ra_hms, true_magnitude
 from . import site
+from .site import MT_JOHN
 
 ZP = 27.6
 
@@ -59,13 +60,16 @@ def display_page(name, event, rng, f_ref):
 
 def photometry_file(name, event, rng, today_hjd, f_ref):
     times = observation_times(rng, name.season - 1, event["t0"], event["tE"], today_hjd)
-    true = point_lens_magnitude(times, event["t0"], event["tE"], event["u0"], event["Ibase"], event["fbl"])
+    true = true_magnitude(event, times, dataset_look(event, rng, "MOA"))
     errors = numpy.clip(0.006 + 0.04 * 10 ** (0.4 * (true - 18.0)), 0.004, 1.0)
     flux = 10 ** (0.4 * (ZP - (true + rng.normal(0, errors))))
     flux_err = flux * errors / 1.0857
+    # JD = HJD less the light-travel time; the time at JD differs from that at HJD by a few microseconds.
+    jds = 2 * times - heliocentric_jd(times, numpy.full(len(times), event["ra"]), numpy.full(len(times), event["dec"]),
+                                      MT_JOHN)
     lines = [f"{t:.6f} {f - f_ref:11.4f} {e:10.4f} B{1000 + i}-gb5-R-1 {rng.uniform(2, 5):.6f} "
              f"{rng.uniform(800, 3000):.4f} {rng.uniform(1.0, 2.0):.6f} 100.00\n"
-             for i, (t, f, e) in enumerate(zip(times, flux, flux_err))]
+             for i, (t, f, e) in enumerate(zip(jds, flux, flux_err))]
     return f"# SYNTHETIC DEMO PHOTOMETRY of {name.full}\n# JD delta_flux flux_err frame seeing sky airmass weight\n" \
         + "".join(lines)
 

@@ -4,8 +4,8 @@ import math
 
 import numpy
 
-from ..formulas import magnification, point_lens_magnitude
-from ..synthetic import dec_dms, hjd_to_datetime, observation_times, ra_hms
+from ..formulas import magnification
+from ..synthetic import dataset_look, dec_dms, hjd_to_datetime, observation_times, ra_hms, true_magnitude
 from . import site
 from .fit import PARAMETERS
 
@@ -62,7 +62,7 @@ def params_dat(name, event, values, errors):
 
 def phot_dat(name, event, rng, last_hjd):
     times = observation_times(rng, name.season - 2, event["t0"], event["tE"], last_hjd)
-    true = point_lens_magnitude(times, event["t0"], event["tE"], event["u0"], event["Ibase"], event["fbl"])
+    true = true_magnitude(event, times, dataset_look(event, rng, "OGLE"))
     errors = numpy.clip(0.004 + 0.03 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.8)
     observed = true + rng.normal(0, errors)
     seeing = rng.uniform(0.8, 2.5, size=len(times)) * 2.7

@@ -33,7 +33,7 @@ def test_followup_fetches_single_files_when_few(tmp_path):
 def test_pysis_files_are_read_from_the_bundle(recorded_mirror, tmp_path):
     mirror = mirror_with_view_page(recorded_mirror, tmp_path / "mirror")
     mirror.write(site.pysis_tarball_url(NAME), bundle(["KMTA11_I.pysis", "KMTC11_I.pysis", "KMTS11_I.pysis"]))
-    report = build(mirror, tmp_path / "x.db", [(KMTNET, [2019])], events=[NAME])
+    report = build(mirror, tmp_path / "x.db", [(KMTNET, [2019])], events=[NAME], fit=False)
     db = sqlite3.connect(tmp_path / "x.db")
     assert db.execute("select telescope, count(*) from photometry group by 1").fetchall() == [
         ("KMTA11", 1), ("KMTC11", 1), ("KMTS11", 1)]
@@ -43,5 +43,5 @@ def test_pysis_files_are_read_from_the_bundle(recorded_mirror, tmp_path):
 def test_a_corrupt_bundle_is_reported(recorded_mirror, tmp_path):
     mirror = mirror_with_view_page(recorded_mirror, tmp_path / "mirror")
     mirror.write(site.pysis_tarball_url(NAME), b"\x1f\x8b not really gzip")
-    report = build(mirror, tmp_path / "x.db", [(KMTNET, [2019])], events=[NAME])
+    report = build(mirror, tmp_path / "x.db", [(KMTNET, [2019])], events=[NAME], fit=False)
     assert [p["url"] for p in report.problems if p["kind"] == "parse_error"] == [site.pysis_tarball_url(NAME)]

@@ -29,7 +29,7 @@ def mirror_2017(folder, display_edit=lambda page: page):
 
 
 def build_2017(folder, display_edit=lambda page: page):
-    build(mirror_2017(folder / "mirror", display_edit), folder / "x.db", [(MOA, [2017])])
+    build(mirror_2017(folder / "mirror", display_edit), folder / "x.db", [(MOA, [2017])], fit=False)
     db = sqlite3.connect(folder / "x.db")
     db.row_factory = sqlite3.Row
     return db

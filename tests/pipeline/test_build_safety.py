@@ -30,7 +30,7 @@ def mirror(tmp_path):
 
 
 def run(mirror, db_path, **options):
-    return build(mirror, db_path, [(OGLE, [SEASON])], **options)
+    return build(mirror, db_path, [(OGLE, [SEASON])], fit=False, **options)
 
 
 def test_a_file_that_does_not_parse_is_reported_and_skipped(mirror, tmp_path):

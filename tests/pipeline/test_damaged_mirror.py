@@ -28,7 +28,7 @@ def mirror(tmp_path):
 
 def build(mirror, *arguments):
     db = mirror.root.parent / "microlensing.db"
-    status = main(["--offline", "--mirror", str(mirror.root), "--db", str(db), "--full", "--force", *arguments],
+    status = main(["--offline", "--mirror", str(mirror.root), "--db", str(db), "--full", "--force", "--no-fit", *arguments],
                   today=TODAY)
     return status, sqlite3.connect(db)
 

@@ -1,14 +1,16 @@
 """An incremental build equals a full build of the same mirror, table by table, through a sequence of changes:
 new points, a refit, a new event, a removed file, a file that now fails to parse, an event gone from the list.
-And it reads again only what changed.
+And it reads again, and fits again, only what changed.
 
 Each step changes the demo mirror, then builds it twice from the same state: incrementally (the default) over the
 previous step's database, and in full (--full) into an empty one, with a copy of the same parameter history, so
 that even the history and first_seen must agree.
 """
 
+import contextlib
 import datetime
 import shutil
+import sqlite3
 
 import pytest
 
@@ -102,11 +104,11 @@ STEPS = [("nothing changed", lambda mirror: None), ("new points", new_points), (
          ("an event gone from the list", gone_from_the_list)]
 
 
-def run(mirror, db_path, history_path, step, full=False):
+def run(mirror, db_path, history_path, step, full=False, fit=True):
     history = History(history_path)
     try:
         # force: an event gone from a season of five is more than the drop guard's 10% (tested elsewhere).
-        return build(mirror, db_path, PLAN, today=TODAY, history=history, full=full, force=True,
+        return build(mirror, db_path, PLAN, today=TODAY, history=history, full=full, force=True, fit=fit,
                      observed_at=f"2025-08-{10 + step:02d}T06:00:00+00:00")
     finally:
         history.close()
@@ -114,7 +116,8 @@ def run(mirror, db_path, history_path, step, full=False):
 
 @pytest.fixture(scope="module")
 def steps(tmp_path_factory):
-    """For each step: (what changed, the incremental report, the differences from a full build)."""
+    """For each step: (what changed, the incremental report, the differences from a full build, the full
+    build)."""
     folder = tmp_path_factory.mktemp("incremental")
     mirror = write_demo_mirror(folder / "mirror", events_per_season=6, seed=3, today=TODAY)
     database, history = folder / "microlensing.db", folder / "history.db"
@@ -125,13 +128,13 @@ def steps(tmp_path_factory):
         shutil.copyfile(history, folder / "history-full.db")
         report = run(mirror, database, history, number)
         run(mirror, folder / f"full-{number}.db", folder / "history-full.db", number, full=True)
-        results.append((what, report, differences(database, folder / f"full-{number}.db")))
+        results.append((what, report, differences(database, folder / f"full-{number}.db"), folder / f"full-{number}.db"))
     return results
 
 
 @pytest.mark.parametrize("step", range(len(STEPS)), ids=[what for what, _ in STEPS])
 def test_incremental_build_equals_a_full_build(steps, step):
-    what, _, found = steps[step]
+    what, _, found, _ = steps[step]
     assert found == {}, f"after {what} the incremental build differs from a full build: {found}"
 
 
@@ -178,3 +181,14 @@ def test_a_carried_over_event_keeps_its_problem(steps):
 
 def test_an_event_gone_from_the_list_and_the_mirror_is_gone(steps):
     assert KMT_2.full not in problems(steps[7][1], "parse_error")
+
+
+def test_nothing_changed_fits_nothing_again(steps):
+    assert steps[0][1].fits["fitted"] == 0 and steps[0][1].fits["kept"] > 0
+
+
+def test_new_points_fit_again_only_the_events_that_have_them(steps):
+    with contextlib.closing(sqlite3.connect(steps[1][3])) as db:
+        events = db.execute("select count(distinct event_id) from alerts where alert_name in (?, ?, ?)",
+                            [OGLE_1.full, KMT_1.full, MOA_1.full]).fetchone()[0]
+    assert steps[1][1].fits["fitted"] == events

@@ -82,7 +82,7 @@ def test_not_synthetic(recorded_db):
 
 def test_events_option_loads_only_the_named_events(recorded_mirror, tmp_path):
     path = tmp_path / "events.db"
-    main(["--offline", "--mirror", str(recorded_mirror), "--db", str(path),
+    main(["--offline", "--no-fit", "--mirror", str(recorded_mirror), "--db", str(path),
           "--events", "OGLE-2025-BLG-0013", "OGLE-2025-BLG-0368"])
     db = sqlite3.connect(path)
     assert db.execute("select alert_name, fbl, n_photometry from alerts order by 1").fetchall() == [
@@ -91,7 +91,7 @@ def test_events_option_loads_only_the_named_events(recorded_mirror, tmp_path):
 
 def test_events_option_takes_list_values_when_the_mirror_has_the_list(recorded_mirror, tmp_path):
     path = tmp_path / "events.db"
-    main(["--offline", "--mirror", str(recorded_mirror), "--db", str(path), "--events", "OGLE-2016-BLG-0001"])
+    main(["--offline", "--no-fit", "--mirror", str(recorded_mirror), "--db", str(path), "--events", "OGLE-2016-BLG-0001"])
     db = sqlite3.connect(path)
     assert db.execute("select tE, u0 from alerts").fetchall() == [(194.5, 0.266)]
 
@@ -163,7 +163,7 @@ def test_kmt_v_band_is_not_loaded_by_default(recorded_db):
 
 def test_kmt_v_band_on_request(recorded_mirror, tmp_path):
     path = tmp_path / "v.db"
-    main(["--offline", "--mirror", str(recorded_mirror), "--db", str(path), "--events", "KMT-2021-BLG-1122",
+    main(["--offline", "--no-fit", "--mirror", str(recorded_mirror), "--db", str(path), "--events", "KMT-2021-BLG-1122",
           "--bands", "I", "V"])
     db = sqlite3.connect(path)
     assert db.execute("select band, count(*), count(mag) from photometry group by band").fetchall() == [

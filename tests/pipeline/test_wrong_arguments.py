@@ -20,7 +20,7 @@ def served(tmp_path_factory):
     """A copy of the recorded mirror and a database built from it."""
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(RECORDED_MIRROR, folder / "mirror")
-    assert main(["--offline", "--mirror", str(folder / "mirror"), "--db", str(folder / "microlensing.db")],
+    assert main(["--offline", "--no-fit", "--mirror", str(folder / "mirror"), "--db", str(folder / "microlensing.db")],
                 today=TODAY) in (0, 3)
     return folder
 
@@ -33,7 +33,7 @@ def world(served, tmp_path):
 
 
 def build(world, *arguments):
-    return main(["--offline", "--mirror", str(world / "mirror"), "--db", str(world / "microlensing.db"),
+    return main(["--offline", "--no-fit", "--mirror", str(world / "mirror"), "--db", str(world / "microlensing.db"),
                  *arguments], today=TODAY)
 
 

@@ -5,6 +5,7 @@ import io
 import math
 import sqlite3
 
+import numpy
 import pytest
 
 from plugins import lightcurve_data
@@ -54,11 +55,66 @@ async def test_series_are_one_per_telescope_and_band(portal, event, demo_databas
 async def test_points_equal_the_database(portal, event, demo_database):
     document = (await portal.client.get(f"/-/lightcurve/event/{event['event_id']}.json")).json()
     first = document["series"][0]
+    units = first["units"]
     db = sqlite3.connect(demo_database)
     rows = db.execute("select hjd, mag, mag_err from photometry p join alerts a using (alert_id) "
                       "where a.alert_name = ? and telescope = ? and band = ? order by hjd",
                       [first["alert_name"], first["telescope"], first["band"]]).fetchall()
-    assert list(zip(first["hjd"], first["mag"], first["mag_err"])) == rows
+    assert [(t / units["hjd"], m / units["mag"], e / units["mag_err"])
+            for t, m, e in zip(first["hjd"], first["mag"], first["mag_err"])] == rows
+
+
+@pytest.fixture(scope="module")
+def fitted(demo_database):
+    """An event with an ok joint fit of several datasets, and its fits row."""
+    db = sqlite3.connect(demo_database)
+    db.row_factory = sqlite3.Row
+    row = db.execute("select * from fits where status = 'ok' and n_datasets > 2 order by event_id limit 1").fetchone()
+    return dict(row)
+
+
+async def event_document(portal, event_id):
+    return (await portal.client.get(f"/-/lightcurve/event/{event_id}.json")).json()
+
+
+@pytest.mark.asyncio
+async def test_the_document_has_the_events_joint_fit(portal, fitted):
+    fit = (await event_document(portal, fitted["event_id"]))["fit"]
+    assert (fit["status"], fit["kind"]) == ("ok", fitted["kind"])
+    assert fit["parameters"]["tE"] == [fitted["tE"], fitted["tE_err"]]
+    assert len(fit["model"]["hjd"]) == len(fit["model"]["mag"]) > 100
+
+
+@pytest.mark.asyncio
+async def test_every_fitted_series_is_aligned_with_residuals(portal, fitted):
+    document = await event_document(portal, fitted["event_id"])
+    fitted_ids = {d["lightcurve_id"] for d in document["fit"]["datasets"] if d["source_flux"] > 0}
+    aligned = {s["lightcurve_id"] for s in document["series"] if s.get("aligned")}
+    assert aligned == fitted_ids
+    for one in document["series"]:
+        if one.get("aligned"):
+            assert len(one["aligned"]) == len(one["residual"]) == len(one["hjd"])
+
+
+@pytest.mark.asyncio
+async def test_the_reference_series_aligned_is_itself(portal, fitted):
+    document = await event_document(portal, fitted["event_id"])
+    reference = next(d for d in document["fit"]["datasets"] if d["is_reference"])
+    one = next(s for s in document["series"] if s["lightcurve_id"] == reference["lightcurve_id"])
+    unit = document["aligned_unit"]
+    assert all(abs(a / unit - m / one["units"]["mag"]) <= 1 / unit for a, m in zip(one["aligned"], one["mag"]))
+
+
+@pytest.mark.asyncio
+async def test_aligned_surveys_agree_with_the_model_within_their_errors(portal, fitted):
+    document = await event_document(portal, fitted["event_id"])
+    scales = {d["lightcurve_id"]: d["error_scale"] for d in document["fit"]["datasets"]}
+    unit = document["aligned_unit"]
+    for one in document["series"]:
+        pulls = [r / unit / (e / one["units"]["mag_err"] * scales[one["lightcurve_id"]])
+                 for r, e in zip(one.get("residual") or [], one["mag_err"]) if r is not None and e]
+        if len(pulls) > 20:
+            assert sum(p * p for p in pulls) / len(pulls) < 3
 
 
 @pytest.mark.asyncio
@@ -87,14 +143,15 @@ async def test_model_curve_is_the_point_lens_formula(portal, event):
 
 
 def test_long_baseline_is_binned_away_from_the_peak():
-    times = [float(t) for t in range(0, 3000)]
-    series = [{"alert_name": "X", "telescope": "OGLE", "band": "I", "hjd": times, "mag": [18.0] * 3000,
-               "mag_err": [0.01] * 3000}]
+    hjd = numpy.arange(0.0, 3000.0) * 1000  # days in units of 1/1000
+    series = [{"alert_name": "X", "telescope": "OGLE", "band": "I", "units": {"hjd": 1000.0, "mag": 1000.0, "mag_err": 1000.0},
+               "hjd": hjd, "mag": numpy.full(3000, 18000.0), "mag_err": numpy.full(3000, 10.0)}]
     binned = lightcurve_data.bin_baseline(series, [{"t0": 1500.0, "tE": 10.0}])
-    near_peak = sum(1 for t in series[0]["hjd"] if abs(t - 1500) <= 30)
-    assert binned == 3000 - 61 and near_peak == 61
-    bins = {math.floor(t / lightcurve_data.BIN_DAYS) for t in times if abs(t - 1500) > 30}
-    assert len(series[0]["hjd"]) == 61 + len(bins)
+    days = series[0]["hjd"] / 1000
+    assert binned == 3000 - 61 and sum(1 for t in days if abs(t - 1500) <= 30) == 61
+    bins = {math.floor(t / lightcurve_data.BIN_DAYS) for t in range(3000) if abs(t - 1500) > 30}
+    assert len(days) == 61 + len(bins) and list(days) == sorted(days)
+    assert set(series[0]["mag"]) == {18000.0}
 
 
 # Bulk export --------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The portal in a real browser: headless Chromium (Debian's package) driven by Playwright."""
 
+import contextlib
 import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -75,15 +77,74 @@ def open_page(browser, url):
     return page, errors
 
 
-def test_alert_page_draws_every_point_of_its_event(browser, server, tmp_path):
-    name = "OGLE-2025-BLG-0001"
-    expected = json.load(urllib.request.urlopen(f"{server}/-/lightcurve/alert/{name}.json"))["points"]
-    page, errors = open_page(browser, f"{server}/microlensing/alerts/{name}")
+@pytest.fixture(scope="module")
+def fitted_alert(demo_database):
+    """An OGLE alert whose event has a joint fit, and the lightcurve document of it."""
+    with contextlib.closing(sqlite3.connect(demo_database)) as db:
+        (name,) = db.execute("select a.alert_name from alerts a join fits f using (event_id) where f.status = 'ok' "
+                             "and a.survey = 'OGLE' order by a.alert_id limit 1").fetchone()
+    return name
+
+
+def lightcurve_document(server, name):
+    return json.load(urllib.request.urlopen(f"{server}/-/lightcurve/alert/{name}.json"))
+
+
+def symbols(page):
+    return page.locator("#lightcurve g.mark-symbol.role-mark path").count()  # not the legend's
+
+
+def test_alert_page_shows_its_event_aligned_to_the_reference_by_default(browser, server, fitted_alert, tmp_path):
+    document = lightcurve_document(server, fitted_alert)
+    aligned = sum(sum(v is not None for v in s.get("aligned") or []) for s in document["series"])
+    residuals = sum(sum(v is not None for v in s.get("residual") or []) for s in document["series"])
+    page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
     page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
-    plotted = page.locator("#lightcurve g.mark-symbol.role-mark path").count()  # not the legend's
-    page.screenshot(path=str(tmp_path / "alert.png"), full_page=True)
-    assert plotted == expected > 0
-    assert page.locator("#lightcurve g.mark-line.role-mark path").count() >= 1  # the model
+    page.screenshot(path=str(tmp_path / "aligned.png"), full_page=True)
+    assert page.get_attribute("#lightcurve", "data-view") == "aligned"
+    assert symbols(page) == aligned + residuals > 0  # the lightcurve and, below it, its residuals
+    assert f"aligned to {document['fit']['reference']}" in page.locator(".lightcurve-note").inner_text()
+    assert page.locator("#lightcurve g.mark-line.role-mark path").count() >= 1  # the joint model
+    assert errors == []
+
+
+def test_the_chart_goes_back_to_the_magnitudes_as_published(browser, server, fitted_alert):
+    document = lightcurve_document(server, fitted_alert)
+    page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    page.click(".lightcurve-view")
+    page.wait_for_selector("#lightcurve[data-view=published][data-state=ready]", timeout=20000)
+    assert symbols(page) == document["points"]
+    assert page.locator(".lightcurve-view").inner_text().startswith("Show aligned to ")
+    assert "as each survey published them" in page.locator(".lightcurve-note").inner_text()
+    assert errors == []
+
+
+def test_the_hover_gives_both_magnitudes(browser, server, fitted_alert):
+    page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    page.locator("#lightcurve .lightcurve-chart").scroll_into_view_if_needed()
+    # A point inside the plotted window (the data reach beyond it, clipped).
+    x, y = page.evaluate("""() => {
+      const chart = document.querySelector('#lightcurve svg').getBoundingClientRect();
+      for (const point of document.querySelectorAll('#lightcurve g.mark-symbol.role-mark path')) {
+        const box = point.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2;
+        if (x > chart.left + 60 && x < chart.right - 200 && y > chart.top + 10 && y < chart.top + 350) return [x, y];
+      }
+    }""")
+    page.mouse.move(x, y)
+    tooltip = page.wait_for_selector("#vg-tooltip-element", state="visible", timeout=5000).inner_text()
+    assert "published magnitude" in tooltip and "aligned magnitude" in tooltip
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", ["/microlensing/alerts", "/microlensing/lookup?name=OB250001&survey="])
+def test_result_lists_draw_a_sparkline_beside_each_alert_name(browser, server, path, tmp_path):
+    page, errors = open_page(browser, server + path)
+    page.wait_for_selector("body[data-sparklines]", timeout=20000)
+    page.screenshot(path=str(tmp_path / "sparklines.png"))
+    names = page.locator("td.col-alert_name").count()
+    assert 0 < page.locator("td.col-alert_name svg.sparkline").count() <= names
     assert errors == []
 
 
@@ -135,7 +196,7 @@ def hostile_server(tmp_path_factory, recorded_mirror):
     page = recorded.read_text(kmt_page).replace("<td>clear</td>", "<td>&lt;script&gt;window.__xss = 1&lt;/script&gt;</td>", 1)
     mirror.write(kmt_page, page.encode())
     (folder / "served").mkdir()
-    main(["--offline", "--mirror", str(folder / "mirror"), "--db", str(folder / "served" / "microlensing.db"),
+    main(["--offline", "--no-fit", "--mirror", str(folder / "mirror"), "--db", str(folder / "served" / "microlensing.db"),
           "--history", str(folder / "history.db")])
     yield from serving(folder / "served" / "microlensing.db")
 

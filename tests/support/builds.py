@@ -74,7 +74,7 @@ def run_build(folder, site, *arguments, today=TODAY, ftp_open=None):
     """main(arguments) against the site, no rate cap, no wait before a retry; what it printed is kept."""
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exit_status = main([*arguments, "--rate", "0", "--retry-wait", "0", "--mirror", str(folder / "mirror"),
+        exit_status = main([*arguments, "--no-fit", "--rate", "0", "--retry-wait", "0", "--mirror", str(folder / "mirror"),
                             "--db", str(folder / "x.db"), "--history", str(folder / "history.db")],
                            transport=httpx.MockTransport(site), today=today, ftp_open=ftp_open)
     return Build(folder, site, exit_status, printed.getvalue())

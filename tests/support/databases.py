@@ -8,6 +8,8 @@ import sqlite3
 # runs that built them.
 RUN_TABLES = {"build_runs", "build_run_sources"}
 RUN_INFO = {"built_at", "mirror"}
+# When a fit was made: a fit carried over from an earlier build keeps its time.
+FIT_TIME = "fitted_at"
 
 
 def contents(db_path):
@@ -22,6 +24,9 @@ def contents(db_path):
         found["schema"] = sorted(db.execute("select type, name, sql from sqlite_master "
                                             "where name not like 'sqlite_%'").fetchall(), key=repr)
     found["build_info"] = [row for row in found["build_info"] if row[0] not in RUN_INFO]
+    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
+        columns = [row[1] for row in db.execute("pragma table_info(fits)") if row[1] != FIT_TIME]
+        found["fits"] = sorted(db.execute(f"select {', '.join(columns)} from fits").fetchall(), key=repr)
     return found
 
 

@@ -195,8 +195,8 @@ def install(hook, n):
     elif hook == "vacuum":
         original_init = writer.DatabaseWriter.__init__
 
-        def init(self, *args):
-            original_init(self, *args)
+        def init(self, *args, **kwargs):
+            original_init(self, *args, **kwargs)
             self.db = ConnectionProxy(self.db, lambda sql: sql.strip().upper() == "VACUUM" and nth() and die())
         writer.DatabaseWriter.__init__ = init
     elif hook == "before_swap":

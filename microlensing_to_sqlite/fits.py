@@ -1,0 +1,163 @@
+"""The fit stage: a joint point-lens fit (fitting.py) of every physical event, kept in `fits`, `fit_datasets` and
+`fit_curves`.
+
+Run by the writer at the end of a build, on the database being built. An event keeps the fit the previous build
+made when what the fit saw is the same: its alerts' files (event_inputs), their starting parameters and the
+fitter's version; only the others are fitted again, on every core. A fit that fails is stored as failed, with
+its reason; it never stops the build.
+"""
+
+import concurrent.futures
+import datetime
+import hashlib
+import json
+import multiprocessing
+
+import numpy
+from threadpoolctl import threadpool_limits
+
+from . import fitting
+from .formulas import HJD_OFFSET, JD_OF_ORDINAL_ZERO, degrees_to_sexagesimal
+
+FIT_COLUMNS = ["event_id", "status", "reason", "kind", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
+               "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "chi2", "dof", "chi2_dof",
+               "delta_chi2_u0", "delta_chi2_parallax", "n_datasets", "n_points", "n_dropped",
+               "reference_lightcurve_id", "fitted_at", "inputs"]
+DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band", "n_points", "n_used", "chi2",
+                   "error_scale", "source_flux", "blend_flux", "flux_held", "is_reference"]
+# The surveys whose fit starts ours, best first: OGLE's and MOA's come with uncertainties.
+START_FROM = ["OGLE", "MOA", "KMT"]
+IN_FLIGHT_PER_WORKER = 4
+FIT_TABLES = ("fits", "fit_datasets", "fit_curves")
+POINTS = """
+select l.lightcurve_id, l.telescope, l.band, p.hjd / l.hjd_unit, p.mag / l.mag_unit, p.mag_err / l.mag_err_unit
+from photometry_points p join lightcurves l on l.lightcurve_id = p.lightcurve_id
+where p.lightcurve_id between ? * 32 and ? * 32 + 31 and p.mag is not null and p.mag_err > 0
+order by p.lightcurve_id, p.hjd
+"""
+
+
+def starting_point(members):
+    """{t0, u0, tE} from the members' own fits, OGLE's first; None if none has all three."""
+    for survey in START_FROM:
+        for alert in members:
+            if alert["survey"] == survey and None not in (alert.get("t0"), alert.get("u0"), alert.get("tE")):
+                if alert["tE"] > 0:
+                    return {"t0": alert["t0"], "u0": max(abs(alert["u0"]), 0.01), "tE": min(alert["tE"], 2000.0)}
+    return None
+
+
+def inputs_key(members, inputs):
+    """What a fit of these alerts sees: their files (their size and time), their starting parameters, the
+    fitter's version."""
+    seen = [[alert["alert_name"], inputs.get(alert["alert_name"], (None, None, None))[1],
+             [alert.get(k) for k in ("t0", "u0", "tE")]] for alert in sorted(members, key=lambda a: a["alert_id"])]
+    return hashlib.sha1(json.dumps([fitting.FIT_VERSION, seen], default=str).encode()).hexdigest()
+
+
+def datasets_of(db, members):
+    found = []
+    for alert in members:
+        rows = db.execute(POINTS, [alert["alert_id"], alert["alert_id"]]).fetchall()
+        by_lightcurve = {}
+        for lightcurve_id, telescope, band, *point in rows:
+            by_lightcurve.setdefault((lightcurve_id, telescope, band), []).append(point)
+        for (lightcurve_id, telescope, band), points in by_lightcurve.items():
+            hjd, mag, err = numpy.array(points, dtype=float).T
+            found.append(fitting.Dataset(lightcurve_id, f"{alert['alert_name']} {telescope} {band}", alert["survey"],
+                                         hjd, mag, err))
+    return found
+
+
+def starts_from_data(datasets, season):
+    """Where to start with no survey fit: the brightest of the running medians of five points of the biggest
+    dataset in the alert's season, u0 0.3, and tE 5, 20 or 80 days (the best is kept)."""
+    biggest = max(datasets, key=lambda d: len(d.hjd))
+    season_start = datetime.date(season, 1, 1).toordinal() + JD_OF_ORDINAL_ZERO - HJD_OFFSET
+    near = (biggest.hjd > season_start - 120) & (biggest.hjd < season_start + 485)
+    hjd, mag = (biggest.hjd[near], biggest.mag[near]) if near.sum() >= 5 else (biggest.hjd, biggest.mag)
+    smooth = numpy.array([numpy.median(mag[max(0, i - 2):i + 3]) for i in range(len(mag))])
+    t0 = float(hjd[numpy.argmin(smooth)])
+    return [{"t0": t0, "u0": 0.3, "tE": tE} for tE in (20.0, 5.0, 80.0)]
+
+
+def fit_one(task):
+    event_id, datasets, start, coords, long_event, season = task
+    try:
+        return event_id, fitting.fit_event(datasets, start or starts_from_data(datasets, season), coords, long_event)
+    except Exception as error:  # a fit never stops the build: it is stored as failed, with the reason
+        return event_id, fitting.Fit("failed", f"the fit raised {type(error).__name__}: {str(error)[:200]}")
+
+
+def update_fits(db, events, alerts, inputs, fitted_at, workers, report):
+    """Fit every event whose inputs changed; keep the fits of the others; drop those of events that are gone.
+    `events` are the events table's rows, `alerts` the alert rows (with event_id)."""
+    members = {}
+    for alert in alerts:
+        members.setdefault(alert["event_id"], []).append(alert)
+    kept = {event_id: key for event_id, key in db.execute("select event_id, inputs from fits")}
+    tasks, keys = [], {}
+    for event in events:
+        event_id, group = event["event_id"], members.get(event["event_id"], [])
+        keys[event_id] = inputs_key(group, inputs)
+        if kept.get(event_id) != keys[event_id]:
+            tasks.append((event_id, group, event))
+    stale = [event_id for event_id, key in kept.items() if keys.get(event_id) != key]
+    for table in FIT_TABLES:
+        db.executemany(f"delete from {table} where event_id = ?", [[event_id] for event_id in stale])
+    done = failed = 0
+    for event_id, fit in fitted(db, tasks, workers):
+        store(db, event_id, fit, keys[event_id], fitted_at)
+        done, failed = done + 1, failed + (fit.status != "ok")
+    report.fits = {"fitted": done, "failed": failed, "kept": len(kept) - len(stale)}
+    report.notes.append(f"joint fits: {done} events fitted ({failed} failed), {len(kept) - len(stale)} kept "
+                        f"from the last build")
+
+
+def fitted(db, tasks, workers):
+    """(event_id, Fit) of each task, read here and fitted on `workers` processes, a few at a time in flight."""
+    def work():
+        for event_id, group, event in tasks:
+            coords = f"{degrees_to_sexagesimal(event['ra'], True)} {degrees_to_sexagesimal(event['dec'], False)}" \
+                if event.get("ra") is not None else None
+            long_event = any((alert.get("tE") or 0) >= fitting.PARALLAX_FROM_TE for alert in group)
+            datasets = datasets_of(db, group)
+            if datasets:  # an event with no photometry has no fit
+                yield event_id, datasets, starting_point(group), coords, long_event, event["season"]
+
+    # Each fit's algebra is on tiny matrices: BLAS threads only spin against each other (6x slower on 2 cores).
+    with threadpool_limits(limits=1):
+        if workers <= 1 or len(tasks) < 4:
+            yield from map(fit_one, work())
+            return
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = []
+            for task in work():
+                pending.append(pool.submit(fit_one, task))
+                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+
+
+def store(db, event_id, fit, key, fitted_at):
+    p, e = fit.parameters, fit.errors
+    points = sum(d["n_points"] for d in fit.datasets) or None
+    row = {"event_id": event_id, "status": fit.status, "reason": fit.reason, "kind": fit.kind,
+           **{name: p.get(name) for name in ("t0", "u0", "tE", "piE_N", "piE_E", "piE")},
+           **{f"{name}_err": e.get(name) for name in ("t0", "u0", "tE", "piE_N", "piE_E", "piE")},
+           "t0_par": fit.t0_par, "chi2": fit.chi2, "dof": fit.dof,
+           "chi2_dof": fit.chi2 / fit.dof if fit.chi2 is not None and fit.dof and fit.dof > 0 else None,
+           "delta_chi2_u0": fit.delta_chi2_u0, "delta_chi2_parallax": fit.delta_chi2_parallax,
+           "n_datasets": len(fit.datasets) or None, "n_points": points, "n_dropped": fit.n_dropped,
+           "reference_lightcurve_id": fit.reference, "fitted_at": fitted_at, "inputs": key}
+    db.execute(f"insert into fits ({', '.join(FIT_COLUMNS)}) values ({', '.join('?' * len(FIT_COLUMNS))})",
+               [row[c] for c in FIT_COLUMNS])
+    if fit.model_curve:
+        db.execute("insert into fit_curves values (?, ?)", [event_id, json.dumps(fit.model_curve, separators=(",", ":"))])
+    for dataset in fit.datasets:
+        name, telescope, band = dataset["label"].split(" ")
+        db.execute(f"insert into fit_datasets values ({', '.join('?' * len(DATASET_COLUMNS))})",
+                   [event_id, dataset["lightcurve_id"], name, telescope, band, dataset["n_points"], dataset["n_used"],
+                    dataset["chi2"], dataset["error_scale"], dataset["source_flux"], dataset["blend_flux"],
+                    int(dataset["held"]), int(dataset["lightcurve_id"] == fit.reference)])

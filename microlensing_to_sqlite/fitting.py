@@ -1,0 +1,300 @@
+"""The joint point-lens fit of one physical event: every survey's and telescope's photometry together. Pure:
+datasets in, a result out (no database), so that events are fitted on every core.
+
+The model and its priors (README, "How the joint fit is made"):
+- magnification A(u), u(t)^2 = u0^2 + ((t - t0) / tE)^2, for long events also annual parallax (piE_N, piE_E)
+  with t0_par fixed at the starting t0 rounded to a day, both signs of u0 tried; MulensModel's model and
+  geometry, its chi2 evaluated by pointlens.py;
+- each dataset k (one telescope, band and alert) has its own source and blend flux, F_k = fs_k A(t) + fb_k, solved
+  by linear least squares for each trial of the others, neither negative (the one prior besides the ranges:
+  0 <= |u0| <= 3, 0.05 <= tE <= 5000 days, |piE| components <= 5, t0 within 2000 days of its start);
+- the points within 6 tE + 120 days of the starting t0;
+- errors rescaled per dataset so that chi2/dof = 1 there, points beyond 5 sigma dropped (and counted), refitted;
+- uncertainties from the curvature of chi2 at the minimum (covariance = 2 H^-1).
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy
+from scipy import optimize
+
+from .formulas import magnitude_of
+from .pointlens import JointData, magnification_at, parallax_offsets
+
+# Bumped when the fit changes, so that every event is fitted again.
+FIT_VERSION = 2
+# Parallax for events this long (in any survey's fit, or the point-lens fit).
+PARALLAX_FROM_TE = 60.0
+OUTLIER_SIGMAS = 5.0
+# A fit this little better than a constant flux is of a flat lightcurve: no event to fit.
+FLAT_DELTA_CHI2 = 25.0
+FEWEST_POINTS = 10
+FEWEST_POINTS_PER_DATASET = 4
+LARGEST_TE = 5000.0
+POINT_LENS = ("t0", "u0", "tE")
+WITH_PARALLAX = POINT_LENS + ("piE_N", "piE_E")
+
+
+@dataclass
+class Dataset:
+    """One lightcurve: its key, label, and points (HJD - 2450000, magnitude, error)."""
+    lightcurve_id: int
+    label: str
+    survey: str
+    hjd: numpy.ndarray
+    mag: numpy.ndarray
+    mag_err: numpy.ndarray
+
+
+@dataclass
+class Fit:
+    status: str                                  # "ok" or "failed"
+    reason: str = None
+    kind: str = None                             # "pspl" or "pspl+parallax"
+    parameters: dict = field(default_factory=dict)   # t0, u0, tE, piE_N, piE_E, piE (t0 as HJD - 2450000)
+    errors: dict = field(default_factory=dict)
+    t0_par: float = None
+    chi2: float = None
+    dof: int = None
+    delta_chi2_u0: float = None                  # chi2 of the best fit with the other sign of u0, less the best's
+    delta_chi2_parallax: float = None            # the point-lens chi2, less the parallax fit's
+    datasets: list = field(default_factory=list)     # per dataset: lightcurve_id, n_points, n_used, chi2, ...
+    reference: int = None                        # the lightcurve_id every dataset is aligned to
+    model_curve: list = None                     # [(hjd, mag)] of the fitted model in the reference's magnitudes
+    n_dropped: int = 0
+
+
+class Selection:
+    """The datasets near the peak, which of their points are kept, and each one's error scale."""
+
+    def __init__(self, window):
+        self.window = window
+        self.keep = [numpy.ones(len(d.hjd), dtype=bool) for d in window]
+        self.scales = numpy.ones(len(window))
+        self.offsets = {}
+
+    def data(self, parallax=None):
+        """The kept points, with errors scaled; with parallax = (coords, t0_par), its offsets (computed once)."""
+        kept = numpy.concatenate(self.keep)
+        if parallax is not None and parallax not in self.offsets:
+            self.offsets[parallax] = parallax_offsets(numpy.concatenate([d.hjd for d in self.window]), *parallax)
+        offsets = tuple(o[kept] for o in self.offsets[parallax]) if parallax is not None else None
+        return JointData([(d.hjd[k], d.mag[k], d.mag_err[k] * s) for d, k, s in
+                          zip(self.window, self.keep, self.scales)], offsets)
+
+    def rescale_and_clip(self, parameters, parallax=None):
+        """Per dataset: the error scale that makes chi2/dof 1 there; then keep the points within 5 sigma."""
+        data = self.data(parallax)
+        normalised = data.evaluate(parameters)[0] * numpy.sqrt(data.weight)
+        scales, keep = self.scales.copy(), []
+        for i, (k, part) in enumerate(zip(self.keep, numpy.split(normalised, numpy.cumsum([k.sum() for k in self.keep])[:-1]))):
+            factor = math.sqrt(max(float(numpy.sum(part ** 2)) / max(int(k.sum()) - 2, 1), 1e-4))
+            scales[i] *= factor
+            residual = numpy.full(len(k), numpy.inf)
+            residual[k] = numpy.abs(part) / factor
+            keep.append(k & (residual <= OUTLIER_SIGMAS))
+        self.scales, self.keep = scales, keep
+
+    def n_used(self):
+        return int(sum(k.sum() for k in self.keep))
+
+
+def fit_event(datasets, starts, coords, long_event=False):
+    """Fit the datasets (a list of Dataset) jointly, from the best of `starts` [{t0, u0, tE}] (t0 as HJD -
+    2450000), at the event's `coords` ("hh:mm:ss.s dd:mm:ss.s"); with parallax as well if long_event or the fit
+    is long (and coords are known)."""
+    starts = [starts] if isinstance(starts, dict) else list(starts)
+    usable = [d for d in datasets if len(d.hjd) >= FEWEST_POINTS_PER_DATASET]
+    points = sum(len(d.hjd) for d in usable)
+    if points < FEWEST_POINTS:
+        return Fit("failed", f"too few points: {points} in datasets of at least {FEWEST_POINTS_PER_DATASET}, "
+                             f"{FEWEST_POINTS} needed")
+    usable.sort(key=lambda d: (d.survey != "OGLE", -len(d.hjd), d.lightcurve_id))  # the reference first
+    selection = Selection(select_window(usable, starts[0]))
+    if sum(len(d.hjd) for d in selection.window) < FEWEST_POINTS:
+        return Fit("failed", "too few points near the peak")
+    point_lens = best_of(selection.data(), starts, POINT_LENS)
+    if point_lens is None:
+        return Fit("failed", "the point-lens fit did not converge from any start")
+    best, names, parallax, delta_u0 = point_lens, POINT_LENS, None, None
+    if coords and (long_event or point_lens["tE"] >= PARALLAX_FROM_TE):
+        # Before the errors are rescaled: a point-lens misfit of a parallax event would be taken for noise.
+        # t0_par at the surveys' t0 (not the point-lens fit's), so that the same data always give the same frame.
+        parallax = (coords, float(round(starts[0]["t0"])))
+        found = fit_parallax(selection.data(parallax), [point_lens] + starts)
+        if found is None:
+            parallax = None
+        else:
+            best, delta_u0 = found
+            names = WITH_PARALLAX
+    for _ in range(2):  # rescale the errors and drop outliers for the better model; fit both again
+        selection.rescale_and_clip(best, parallax)
+        point_lens = minimise(selection.data(), POINT_LENS, point_lens) or point_lens
+        if parallax:
+            best, delta_u0 = fit_parallax(selection.data(parallax), [best, point_lens]) or (best, delta_u0)
+        else:
+            best = point_lens
+    data = selection.data(parallax)
+    chi2 = data.chi2(best)
+    flat = flat_chi2(data)
+    if flat - chi2 < FLAT_DELTA_CHI2:
+        return Fit("failed", f"flat lightcurve: the point-lens fit is only {flat - chi2:.1f} in chi2 better "
+                             f"than a constant (at least {FLAT_DELTA_CHI2:g} needed)")
+    edge = at_an_edge(best)
+    if edge:
+        return Fit("failed", f"no point-lens event in these data: the best fit lies at the edge of the range ({edge})")
+    result = Fit("ok", kind="pspl+parallax" if parallax else "pspl", parameters=dict(best), chi2=chi2,
+                 delta_chi2_u0=delta_u0, t0_par=parallax[1] if parallax else None)
+    if parallax:
+        result.delta_chi2_parallax = selection.data().chi2(point_lens) - chi2
+    result.errors, covariance = uncertainties(data, names, best)
+    if parallax:
+        add_parallax_length(result, covariance)
+    held = data.evaluate(best)[3]
+    result.dof = selection.n_used() - (2 * len(selection.window) - int(held.sum())) - len(names)
+    result.n_dropped = sum(len(d.hjd) for d in selection.window) - selection.n_used()
+    result.datasets = dataset_results(data, selection, best)
+    result.reference = selection.window[0].lightcurve_id
+    result.model_curve = model_curve(selection.window, best, result.datasets[0], parallax)
+    return result
+
+
+def best_of(data, starts, names):
+    """The lowest chi2 found from each of the starts; None if none converged."""
+    found = [best for best in (minimise(data, names, start) for start in starts) if best is not None]
+    return min(found, key=data.chi2) if found else None
+
+
+def at_an_edge(parameters):
+    """Which parameter sits at the edge of its allowed range, in words; None if none does."""
+    if abs(parameters["u0"]) >= 2.99:
+        return f"u0 = {parameters['u0']:.2f}"
+    if parameters["tE"] <= 0.051 or parameters["tE"] >= 0.99 * LARGEST_TE:
+        return f"tE = {parameters['tE']:.3g} days"
+    return None
+
+
+def select_window(datasets, start):
+    """The points near the peak: within 6 tE and 120 days of the starting t0 (all of them for a long event)."""
+    half = 6 * min(max(start["tE"], 1.0), LARGEST_TE) + 120
+    chosen = []
+    for d in datasets:
+        near = numpy.abs(d.hjd - start["t0"]) <= half
+        if near.sum() >= FEWEST_POINTS_PER_DATASET:
+            chosen.append(Dataset(d.lightcurve_id, d.label, d.survey, d.hjd[near], d.mag[near], d.mag_err[near]))
+    return chosen
+
+
+def minimise(data, names, start, signed_u0=False):
+    """The chi2 minimum from start ({t0, u0, tE, ...}); None if the optimiser failed.
+
+    The optimiser works in units in which one step is a large but sane move: t0 in effective timescales
+    (u0 tE), u0 in halves of itself, ln tE in steps of 0.3 and parallax in 0.1. In days and raw u0 its first step
+    along the gradient of a high-magnification event would throw tE to its bound."""
+    x0 = numpy.array([start.get(n, 0.0) for n in names], dtype=float)
+    if not signed_u0:
+        x0[1] = abs(x0[1]) or 0.1
+    x0[2] = min(max(x0[2], 0.06), LARGEST_TE * 0.99)
+    scale = numpy.array([max(abs(x0[1]), 0.02) * x0[2], max(abs(x0[1]), 0.01) / 2, 0.3] + [0.1] * (len(names) - 3))
+    shift = numpy.array([x0[0]] + [0.0] * (len(names) - 1))
+    bounds = [(x0[0] - 2000, x0[0] + 2000), (-3.0 if signed_u0 else 0.0, 3.0), (math.log(0.05), math.log(LARGEST_TE))]
+    bounds = [((low - s) / k, (high - s) / k) for (low, high), k, s in
+              zip(bounds + [(-5.0, 5.0)] * (len(names) - 3), scale, shift)]
+
+    def physical(y):
+        x = y * scale + shift
+        x[2] = math.exp(x[2])
+        return dict(zip(names, x))
+
+    def chi2_and_gradient(y):
+        p = physical(y)
+        chi2, gradient = data.chi2_and_gradient(p, names)
+        if not (math.isfinite(chi2) and numpy.all(numpy.isfinite(gradient))):
+            return 1e300, numpy.zeros(len(names))
+        gradient = gradient * scale
+        gradient[2] *= p["tE"]  # d/d(ln tE) = tE d/dtE
+        return chi2, gradient
+
+    y0 = (numpy.array([x0[0], x0[1], math.log(x0[2])] + list(x0[3:])) - shift) / scale
+    with numpy.errstate(all="ignore"):
+        found = optimize.minimize(chi2_and_gradient, y0, jac=True, method="L-BFGS-B", bounds=bounds,
+                                  options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-7})
+    if not numpy.all(numpy.isfinite(found.x)) or found.fun >= 1e300:
+        return None
+    return {n: float(v) for n, v in physical(found.x).items()}
+
+
+def flat_chi2(data):
+    """chi2 of a constant flux for each dataset: what the event's model must beat."""
+    mean = data.sums(data.weight * data.flux) / data.sums(data.weight)
+    return float(numpy.sum(data.weight * (data.flux - mean[data.which]) ** 2))
+
+
+def fit_parallax(data, starts):
+    """The best parallax fit from each start with u0 > 0 and with u0 < 0, piE starting at 0: (parameters, chi2
+    of the best of the other sign less the best's); None if none converged."""
+    by_sign = {}
+    for sign in (1, -1):
+        tried = [{**start, "u0": sign * abs(start["u0"]), "piE_N": 0.0, "piE_E": 0.0} for start in starts
+                 if not at_an_edge(start)]
+        found = [best for best in (minimise(data, WITH_PARALLAX, s, signed_u0=True) for s in tried) if best]
+        if found:
+            by_sign[sign] = min(found, key=data.chi2)
+    if not by_sign:
+        return None
+    ranked = sorted(by_sign.values(), key=data.chi2)
+    other = data.chi2(ranked[1]) - data.chi2(ranked[0]) if len(ranked) > 1 else None
+    return ranked[0], other
+
+
+def uncertainties(data, names, best):
+    """1-sigma errors from the Hessian of chi2 (by differences of its analytic gradient); none where the
+    curvature is not positive (a flat direction)."""
+    steps = numpy.array([1e-3 * max(best["tE"], 1.0), 1e-3 * max(abs(best["u0"]), 1e-3), 1e-3 * best["tE"]]
+                        + [1e-3] * (len(names) - 3))
+    hessian = numpy.empty((len(names), len(names)))
+    for j, name in enumerate(names):
+        up = data.chi2_and_gradient({**best, name: best[name] + steps[j]}, names)[1]
+        down = data.chi2_and_gradient({**best, name: best[name] - steps[j]}, names)[1]
+        hessian[:, j] = (up - down) / (2 * steps[j])
+    try:
+        covariance = 2 * numpy.linalg.inv((hessian + hessian.T) / 2)
+    except numpy.linalg.LinAlgError:
+        return {}, None
+    variances = numpy.diag(covariance)
+    return {n: float(math.sqrt(v)) for n, v in zip(names, variances) if v > 0 and math.isfinite(v)}, covariance
+
+
+def add_parallax_length(result, covariance):
+    """|piE| and its error, through the covariance of piE_N and piE_E (the last two parameters)."""
+    north, east = result.parameters["piE_N"], result.parameters["piE_E"]
+    length = math.hypot(north, east)
+    result.parameters["piE"] = length
+    if covariance is not None and length > 0:
+        direction = numpy.array([north, east]) / length
+        variance = float(direction @ covariance[-2:, -2:] @ direction)
+        if variance > 0:
+            result.errors["piE"] = math.sqrt(variance)
+
+
+def dataset_results(data, selection, best):
+    _, source, blend, held, *_ = data.evaluate(best)
+    chi2 = data.chi2_per_dataset(best)
+    return [{"lightcurve_id": d.lightcurve_id, "label": d.label, "n_points": len(d.hjd), "n_used": int(k.sum()),
+             "chi2": float(chi2[i]), "error_scale": float(selection.scales[i]), "source_flux": float(source[i]),
+             "blend_flux": float(blend[i]), "held": bool(held[i])}
+            for i, (d, k) in enumerate(zip(selection.window, selection.keep))]
+
+
+def model_curve(window, best, reference, parallax, samples=600, near_peak=300):
+    """The model in the reference dataset's magnitudes, on a grid dense across the peak: [(hjd, mag)]."""
+    first = min(float(d.hjd.min()) for d in window)
+    last = max(float(d.hjd.max()) for d in window)
+    width = max(3 * abs(best["u0"]) * best["tE"], 0.5)
+    grid = numpy.unique(numpy.concatenate([numpy.linspace(first, last, samples),
+                                           numpy.linspace(best["t0"] - width, best["t0"] + width, near_peak)]))
+    grid = grid[(grid >= first - 1) & (grid <= last + 1)]
+    mags = magnitude_of(reference["source_flux"] * magnification_at(grid, best, parallax) + reference["blend_flux"])
+    return [(round(float(t), 5), round(float(m), 4)) for t, m in zip(grid, mags) if math.isfinite(m)]
+

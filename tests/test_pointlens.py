@@ -1,0 +1,105 @@
+"""The vectorised point-lens chi2 the joint fit searches with is MulensModel's, with and without parallax."""
+
+import MulensModel
+import numpy
+import pytest
+
+from microlensing_to_sqlite import formulas, pointlens
+from microlensing_to_sqlite.pointlens import HJD_OFFSET, JointData
+
+COORDS = "17:55:12.0 -29:30:00.0"
+T0_PAR = 10850.0
+PARALLAX = {"t0": 10851.3, "u0": -0.21, "tE": 140.0, "piE_N": 0.12, "piE_E": -0.07}
+POINT_LENS = {"t0": 10851.3, "u0": 0.21, "tE": 24.0}
+
+
+def datasets(seed=3):
+    """Three datasets of blended photometry with unit-ish scatter, over two bulge seasons."""
+    rng = numpy.random.default_rng(seed)
+    found = []
+    for base, fraction in [(18.0, 0.9), (18.4, 0.6), (17.7, 0.4)]:
+        hjd = numpy.sort(rng.uniform(10700, 11000, 300))
+        a = formulas.magnification(formulas.separation(hjd, 10850.0, 30.0, 0.3))
+        mag = base - 2.5 * numpy.log10(fraction * a + 1 - fraction) + rng.normal(0, 0.01, len(hjd))
+        found.append((hjd, mag, numpy.full(len(hjd), 0.01)))
+    return found
+
+
+def mulensmodel_event(parameters, parallax):
+    model = {"t_0": parameters["t0"] + HJD_OFFSET, "u_0": parameters["u0"], "t_E": parameters["tE"]}
+    if parallax:
+        model.update(pi_E_N=parameters["piE_N"], pi_E_E=parameters["piE_E"], t_0_par=T0_PAR + HJD_OFFSET)
+    data = [MulensModel.MulensData([hjd + HJD_OFFSET, mag, err], phot_fmt="mag") for hjd, mag, err in datasets()]
+    return MulensModel.Event(datasets=data, model=MulensModel.Model(model, coords=COORDS), coords=COORDS)
+
+
+def joint(parallax):
+    found = datasets()
+    offsets = pointlens.parallax_offsets(numpy.concatenate([d[0] for d in found]), COORDS, T0_PAR) if parallax else None
+    return JointData(found, offsets)
+
+
+@pytest.mark.parametrize("parameters, parallax", [(POINT_LENS, False), (PARALLAX, True)])
+def test_chi2_is_mulensmodels(parameters, parallax):
+    assert joint(parallax).chi2(parameters) == pytest.approx(mulensmodel_event(parameters, parallax).get_chi2(),
+                                                             rel=1e-9)
+
+
+@pytest.mark.parametrize("parameters, parallax", [(POINT_LENS, False), (PARALLAX, True)])
+def test_fluxes_are_mulensmodels(parameters, parallax):
+    event = mulensmodel_event(parameters, parallax)
+    event.get_chi2()
+    _, source, blend, *_ = joint(parallax).evaluate(parameters)
+    assert source == pytest.approx([fit.source_flux for fit in event.fits], rel=1e-8)
+    assert blend == pytest.approx([fit.blend_flux for fit in event.fits], rel=1e-6)
+
+
+@pytest.mark.parametrize("parameters, parallax", [(POINT_LENS, False), (PARALLAX, True)])
+def test_gradient_is_mulensmodels(parameters, parallax):
+    names = list(parameters)
+    mulensmodel_names = ["t_0", "u_0", "t_E", "pi_E_N", "pi_E_E"][:len(names)]
+    expected = mulensmodel_event(parameters, parallax).get_chi2_gradient(mulensmodel_names)
+    assert joint(parallax).chi2_and_gradient(parameters, names)[1] == pytest.approx(expected, rel=1e-6)
+
+
+def test_magnification_with_parallax_is_mulensmodels():
+    hjd = numpy.linspace(10700, 11000, 50)
+    model = MulensModel.Model({"t_0": PARALLAX["t0"] + HJD_OFFSET, "u_0": PARALLAX["u0"], "t_E": PARALLAX["tE"],
+                               "pi_E_N": PARALLAX["piE_N"], "pi_E_E": PARALLAX["piE_E"],
+                               "t_0_par": T0_PAR + HJD_OFFSET}, coords=COORDS)
+    assert pointlens.magnification_at(hjd, PARALLAX, (COORDS, T0_PAR)) == \
+        pytest.approx(model.get_magnification(hjd + HJD_OFFSET), rel=1e-10)
+
+
+def test_a_negative_blend_is_held_at_zero():
+    # Fainter at the peak than a pure source would be: the free fit wants a negative blend.
+    hjd = numpy.linspace(10800, 10900, 200)
+    a = formulas.magnification(formulas.separation(hjd, 10850.0, 20.0, 0.3))
+    flux = 1.3 * a - 0.3
+    _, source, blend, fixed, *_ = JointData([(hjd, formulas.magnitude_of(flux), numpy.full(200, 0.01))]).evaluate(
+        {"t0": 10850.0, "u0": 0.3, "tE": 20.0})
+    assert (blend[0], bool(fixed[0])) == (0.0, True)
+    assert source[0] > 0
+
+
+def test_a_negative_source_is_held_at_zero():
+    hjd = numpy.linspace(10800, 10900, 200)
+    a = formulas.magnification(formulas.separation(hjd, 10850.0, 20.0, 0.3))
+    _, source, blend, held, *_ = JointData([(hjd, formulas.magnitude_of(30 - 0.5 * a), numpy.full(200, 0.01))]).evaluate(
+        {"t0": 10850.0, "u0": 0.3, "tE": 20.0})
+    assert (source[0], bool(held[0])) == (0.0, True)
+    assert blend[0] > 0
+
+
+def test_a_dataset_that_sees_no_magnification_is_fitted_by_its_constant_flux():
+    hjd = numpy.linspace(10000, 10100, 50)
+    data = JointData([(hjd, numpy.full(50, 18.0), numpy.full(50, 0.01))])
+    far_away = {"t0": 10850.0, "u0": 0.01, "tE": 0.1}
+    _, source, blend, *_ = data.evaluate(far_away)
+    assert source[0] + blend[0] == pytest.approx(formulas.flux_of(18.0)[0])
+    assert data.chi2(far_away) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_parallax_offsets_are_not_kept_for_ever():
+    pointlens.parallax_offsets(numpy.linspace(10700, 11000, 10), COORDS, T0_PAR)
+    assert MulensModel.Trajectory._get_delta_annual_results == {}
