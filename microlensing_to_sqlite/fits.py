@@ -130,6 +130,7 @@ def fitted(db, tasks, workers):
         if workers <= 1 or len(tasks) < 4:
             yield from map(fit_one, work())
             return
+        import MulensModel  # noqa: F401 (imported once here, not once in each process: it takes seconds)
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             pending = []
             for task in work():

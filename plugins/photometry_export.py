@@ -13,10 +13,12 @@ to come back), so that the cheap pages stay fast. An export that stops early say
 """
 
 import asyncio
-import csv
-import io
+import itertools
 import json
+import math
 import urllib.parse
+
+import numpy
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
@@ -32,12 +34,61 @@ MAX_SOURCE_ROWS = 200_000
 EXPORTS_AT_ONCE = 2
 EXPORTS_WAITING = 6
 LIGHTCURVES_PER_ALERT = 32
-POINTS = f"""
-select l.telescope, l.band, p.hjd / l.hjd_unit, p.mag / l.mag_unit, p.mag_err / l.mag_err_unit,
-       p.delta_flux / l.delta_flux_unit, p.flux_err / l.flux_err_unit
-from photometry_points p join lightcurves l on l.lightcurve_id = p.lightcurve_id
-where p.lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
+# The stored integers and their units (lightcurves.<column>_unit = 10^d): a value is the integer / unit, written
+# with d decimals, as the survey published it.
+LIGHTCURVES = f"""
+select lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit, delta_flux_unit, flux_err_unit
+from lightcurves where lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
 """
+POINTS = f"""
+select lightcurve_id, hjd, mag, mag_err, delta_flux, flux_err from photometry_points
+where lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
+"""
+
+
+async def lightcurves_of(database, alert_id):
+    """[(telescope, band, units, columns)] of an alert, each column a tuple of stored integers (None: missing)
+    in the order of COLUMNS[4:], in key order."""
+    units = {row[0]: row[1:] for row in await database.execute(LIGHTCURVES, {"alert_id": alert_id})}
+    rows = (await database.execute(POINTS, {"alert_id": alert_id})).rows
+    return [(units[lightcurve_id][0], units[lightcurve_id][1], units[lightcurve_id][2:], list(zip(*group))[1:])
+            for lightcurve_id, group in itertools.groupby(rows, key=lambda row: row[0])]
+
+
+def decimals(unit):
+    return round(math.log10(unit))
+
+
+def values(column, unit):
+    """A column's values as floats (None: missing)."""
+    if unit is None:
+        return [None] * len(column)
+    if None in column:
+        return [v / unit if v is not None else None for v in column]
+    return (numpy.array(column, dtype=float) / unit).tolist()
+
+
+def csv_text(prefix, units, columns):
+    """One lightcurve's CSV lines: the prefix fields, then each value with its published decimals. One format
+    per lightcurve, so a row costs one %."""
+    specs, formatted = [], []
+    for column, unit in zip(columns, units):
+        if unit is None:
+            specs.append("")
+        elif None in column:
+            spec = f"%.{decimals(unit)}f"
+            specs.append("%s")
+            formatted.append([spec % (v / unit) if v is not None else "" for v in column])
+        else:
+            specs.append(f"%.{decimals(unit)}f")
+            formatted.append(values(column, unit))
+    row = prefix.replace("%", "%%") + "," + ",".join(specs) + "\n"
+    return "".join([row % one for one in zip(*formatted)]) if formatted else (row * len(columns[0]))
+
+
+def csv_field(text):
+    text = str(text)
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
 
 
 class ExportError(ValueError):
@@ -141,10 +192,9 @@ async def stream_csv(database, planned, credits, left_out, writer):
         lines.append(f"# NOT COMPLETE: {left_out}")
     await writer.send("\n".join(lines) + "\n" + ",".join(COLUMNS) + "\n")
     for alert_id, name, survey, _ in planned:
-        rows = await database.execute(POINTS, {"alert_id": alert_id})
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows((name, survey, *row) for row in rows)
-        if not await writer.send(out.getvalue()):
+        text = "".join(csv_text(",".join(map(csv_field, (name, survey, telescope, band))), units, columns)
+                       for telescope, band, units, columns in await lightcurves_of(database, alert_id))
+        if not await writer.send(text):
             break
     if writer.full:
         await writer.write(f"# NOT COMPLETE: stopped at {writer.limit // 1_000_000:,} MB, the most one export sends\n")
@@ -156,9 +206,13 @@ async def stream_json(database, planned, credits, left_out, missing, writer):
     await writer.send('{"time":"HJD - 2450000","credits":' + json.dumps(credits) + ',"alerts":[')
     first = True
     for alert_id, name, survey, _ in planned:
-        rows = await database.execute(POINTS, {"alert_id": alert_id})
-        columns = list(zip(*rows)) or [()] * (len(COLUMNS) - 2)
-        entry = {"alert_name": name, "survey": survey, "points": dict(zip(COLUMNS[2:], map(list, columns)))}
+        points = {column: [] for column in COLUMNS[2:]}
+        for telescope, band, units, columns in await lightcurves_of(database, alert_id):
+            points["telescope"] += [telescope] * len(columns[0])
+            points["band"] += [band] * len(columns[0])
+            for column, unit, stored in zip(COLUMNS[4:], units, columns):
+                points[column] += values(stored, unit)
+        entry = {"alert_name": name, "survey": survey, "points": points}
         if not await writer.send(("" if first else ",") + json.dumps(entry, separators=(",", ":"))):
             break
         first = False

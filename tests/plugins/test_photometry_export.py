@@ -110,3 +110,29 @@ async def test_rows_without_an_alert_name_are_a_sentence_not_an_error(demo_datab
     response = await portal(demo_database).client.get(
         "/-/photometry.csv", params={"from": "/microlensing/lookup?name=not-a-name&survey="})
     assert (response.status_code, response.text) == (400, "Cannot export: no alerts to export: the rows name none\n")
+
+
+def photometry_view(db_path, names):
+    return sorted(sqlite3.connect(db_path).execute(
+        f"select p.alert_name, a.survey, telescope, band, hjd, mag, mag_err, delta_flux, flux_err from photometry p "
+        f"join alerts a using (alert_id) where p.alert_name in ({', '.join('?' * len(names))})", names).fetchall())
+
+
+@pytest.mark.asyncio
+async def test_csv_values_are_the_photometry_views_with_the_published_decimals(demo_database):
+    names = [alert_names(demo_database, f"survey = '{s}' and n_photometry > 0")[0] for s in ("OGLE", "MOA", "KMT")]
+    response = await portal(demo_database).client.get("/-/photometry.csv", params={"names": ",".join(names)})
+    lines = [line.split(",") for line in response.text.splitlines() if line and not line.startswith("#")][1:]
+    rows = [(*line[:4], *(float(v) if v else None for v in line[4:])) for line in lines]
+    assert sorted(rows) == photometry_view(demo_database, names)
+    ogle = next(line for line in lines if line[1] == "OGLE")
+    assert [len(v.partition(".")[2]) for v in ogle[4:7]] == [5, 3, 3]  # as OGLE writes them, trailing zeros too
+
+
+@pytest.mark.asyncio
+async def test_json_values_are_the_photometry_views(demo_database):
+    names = [alert_names(demo_database, f"survey = '{s}' and n_photometry > 0")[0] for s in ("OGLE", "MOA", "KMT")]
+    response = await portal(demo_database).client.get("/-/photometry.json", params={"names": ",".join(names)})
+    rows = [(alert["alert_name"], alert["survey"], *point) for alert in response.json()["alerts"]
+            for point in zip(*(alert["points"][c] for c in photometry_export.COLUMNS[2:]))]
+    assert sorted(rows) == photometry_view(demo_database, names)
