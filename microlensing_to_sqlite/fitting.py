@@ -7,7 +7,7 @@ The model and its priors (README, "How the joint fit is made"):
   geometry, its chi2 evaluated by pointlens.py;
 - each dataset k (one telescope, band and alert) has its own source and blend flux, F_k = fs_k A(t) + fb_k, solved
   by linear least squares for each trial of the others, neither negative (the one prior besides the ranges:
-  0 <= |u0| <= 3, 0.05 <= tE <= 5000 days, |piE| components <= 5, t0 within 2000 days of its start);
+  0 <= |u0| <= 3, 0.05 <= tE <= 2000 days, |piE| components <= 5, t0 within 2000 days of its start);
 - the points within 6 tE + 120 days of the starting t0;
 - errors rescaled per dataset so that chi2/dof = 1 there, points beyond 5 sigma dropped (and counted), refitted;
 - uncertainties from the curvature of chi2 at the minimum (covariance = 2 H^-1).
@@ -23,7 +23,7 @@ from .formulas import magnitude_of
 from .pointlens import JointData, magnification_at, parallax_offsets
 
 # Bumped when the fit changes, so that every event is fitted again.
-FIT_VERSION = 2
+FIT_VERSION = 3
 # Parallax for events this long (in any survey's fit, or the point-lens fit).
 PARALLAX_FROM_TE = 60.0
 OUTLIER_SIGMAS = 5.0
@@ -31,7 +31,12 @@ OUTLIER_SIGMAS = 5.0
 FLAT_DELTA_CHI2 = 25.0
 FEWEST_POINTS = 10
 FEWEST_POINTS_PER_DATASET = 4
-LARGEST_TE = 5000.0
+# Points per fitted number (each dataset's two fluxes, and the model's parameters) below which a fit is not
+# tried: with fewer, a fit finds a degenerate minimum and a Hessian that understates its errors.
+POINTS_PER_PARAMETER = 10
+# The longest alerted events last a few hundred days; a fit that wants more is held by the degeneracy of u0 -> 0
+# and tE -> infinity (the data constrain only u0 tE), and is reported as at the edge.
+LARGEST_TE = 2000.0
 POINT_LENS = ("t0", "u0", "tE")
 WITH_PARALLAX = POINT_LENS + ("piE_N", "piE_E")
 
@@ -112,13 +117,17 @@ def fit_event(datasets, starts, coords, long_event=False):
                              f"{FEWEST_POINTS} needed")
     usable.sort(key=lambda d: (d.survey != "OGLE", -len(d.hjd), d.lightcurve_id))  # the reference first
     selection = Selection(select_window(usable, starts[0]))
-    if sum(len(d.hjd) for d in selection.window) < FEWEST_POINTS:
-        return Fit("failed", "too few points near the peak")
+    near = sum(len(d.hjd) for d in selection.window)
+    needed = POINTS_PER_PARAMETER * (2 * len(selection.window) + len(POINT_LENS))
+    if near < max(needed, FEWEST_POINTS):
+        return Fit("failed", f"too few points near the peak: {near} for {len(selection.window)} datasets, "
+                             f"{needed} needed ({POINTS_PER_PARAMETER} per flux and parameter)")
     point_lens = best_of(selection.data(), starts, POINT_LENS)
     if point_lens is None:
         return Fit("failed", "the point-lens fit did not converge from any start")
     best, names, parallax, delta_u0 = point_lens, POINT_LENS, None, None
-    if coords and (long_event or point_lens["tE"] >= PARALLAX_FROM_TE):
+    enough = near >= POINTS_PER_PARAMETER * (2 * len(selection.window) + len(WITH_PARALLAX))
+    if coords and enough and (long_event or point_lens["tE"] >= PARALLAX_FROM_TE):
         # Before the errors are rescaled: a point-lens misfit of a parallax event would be taken for noise.
         # t0_par at the surveys' t0 (not the point-lens fit's), so that the same data always give the same frame.
         parallax = (coords, float(round(starts[0]["t0"])))

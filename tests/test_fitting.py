@@ -158,3 +158,10 @@ def test_the_model_curve_is_in_the_reference_magnitudes_at_baseline(short_fit):
     reference = short_fit.datasets[0]
     assert baseline == pytest.approx(formulas.magnitude_of(reference["source_flux"] * 1.0 + reference["blend_flux"]),
                                      abs=0.01)
+
+
+def test_too_few_points_for_the_number_of_fluxes_and_parameters_is_a_failed_fit():
+    datasets = observe(SHORT, seed=11)
+    thin = [Dataset(d.lightcurve_id, d.label, d.survey, d.hjd[::40], d.mag[::40], d.mag_err[::40]) for d in datasets]
+    fit = fit_event(thin, start_near(SHORT), coords(SHORT))
+    assert fit.status == "failed" and "per flux and parameter" in fit.reason

@@ -108,3 +108,14 @@ def test_a_fit_says_what_it_saw_and_when(built):
     fit = fit_of(built, "short")
     assert fit["n_points"] > 100 and fit["dof"] > 0 and fit["chi2_dof"] == pytest.approx(1.0, abs=0.1)
     assert fit["fitted_at"] and len(fit["inputs"]) == 40
+
+
+def test_a_fit_that_raises_is_stored_as_failed_with_the_error(monkeypatch):
+    from microlensing_to_sqlite import fits, fitting
+
+    def broken(*arguments):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(fitting, "fit_event", broken)
+    event_id, fit = fits.fit_one((1, [], {"t0": 1.0, "u0": 0.1, "tE": 10.0}, None, False, 2025))
+    assert (event_id, fit.status, fit.reason) == (1, "failed", "the fit raised ZeroDivisionError: division by zero")
