@@ -12,10 +12,12 @@ are binned (see BIN_ABOVE) and the answer says so. The database is immutable, so
 """
 
 import json
+import sqlite3
 
 import numpy
 
 from datasette import hookimpl
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
 from microlensing_to_sqlite.formulas import aligned_magnitude, point_lens_magnitude
@@ -29,6 +31,7 @@ MODEL_POINTS = 400
 # Aligned magnitudes and residuals are sent as integers of 1/ALIGNED_UNIT mag.
 ALIGNED_UNIT = 10000
 CACHE = "public, max-age=86400"
+DEFAULT_TIME_LIMIT_MS = 1000  # Datasette's default sql_time_limit_ms
 ALERT_FIELDS = ["alert_name", "alert_id", "survey", "t0", "tE", "u0", "fbl", "Ibase", "event_id"]
 FIT_PARAMETERS = ["t0", "u0", "tE", "piE_N", "piE_E", "piE"]
 LIGHTCURVES = """
@@ -93,17 +96,17 @@ def bin_baseline(series, alerts):
     return binned_points
 
 
-async def read_series(database, alerts):
+def read_series(conn, alerts):
     """One series per lightcurve of the alerts with magnitudes, in key order, as float arrays."""
     series = []
     for alert in alerts:
-        lightcurves = await database.execute(LIGHTCURVES, {"alert_id": alert["alert_id"]})
-        if not lightcurves.rows:
+        lightcurves = conn.execute(LIGHTCURVES, {"alert_id": alert["alert_id"]}).fetchall()
+        if not lightcurves:
             continue
-        rows = (await database.execute(POINTS, {"alert_id": alert["alert_id"]})).rows
+        rows = conn.execute(POINTS, {"alert_id": alert["alert_id"]}).fetchall()
         ids, hjd, mag, mag_err = (numpy.array(column, dtype=float) for column in zip(*rows)) if rows else \
             (numpy.empty(0),) * 4
-        for lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit in lightcurves.rows:
+        for lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit in lightcurves:
             mine = ids == lightcurve_id
             if mine.any():
                 series.append({"lightcurve_id": lightcurve_id, "alert_name": alert["alert_name"],
@@ -113,20 +116,23 @@ async def read_series(database, alerts):
     return series
 
 
-async def joint_fit(database, event_id):
+def has_table(conn, name):
+    return conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
+
+
+def joint_fit(conn, event_id):
     """The event's joint fit with its datasets by lightcurve_id; None if it has none."""
-    if event_id is None or not await database.table_exists("fits"):
+    if event_id is None or not has_table(conn, "fits"):
         return None
-    rows = (await database.execute("select * from fits where event_id = ?", [event_id])).rows
-    if not rows:
+    fit = conn.execute("select * from fits where event_id = ?", [event_id]).fetchone()
+    if fit is None:
         return None
-    fit = dict(rows[0])
-    datasets = [dict(r) for r in (await database.execute(
+    datasets = [dict(r) for r in conn.execute(
         "select lightcurve_id, alert_name, telescope, band, n_points, n_used, chi2, error_scale, source_flux, "
-        "blend_flux, is_reference from fit_datasets where event_id = ? order by lightcurve_id", [event_id])).rows]
+        "blend_flux, is_reference from fit_datasets where event_id = ? order by lightcurve_id", [event_id])]
     reference = next((d for d in datasets if d["is_reference"]), None)
-    curve = (await database.execute("select model_curve from fit_curves where event_id = ?", [event_id])).rows
-    model = json.loads(curve[0][0]) if curve else []
+    curve = conn.execute("select model_curve from fit_curves where event_id = ?", [event_id]).fetchone()
+    model = json.loads(curve[0]) if curve else []
     return {"status": fit["status"], "reason": fit["reason"], "kind": fit["kind"],
             "parameters": {p: [fit[p], fit[f"{p}_err"]] for p in FIT_PARAMETERS if fit[p] is not None},
             "t0_par": fit["t0_par"], "chi2_dof": fit["chi2_dof"], "delta_chi2_u0": fit["delta_chi2_u0"],
@@ -154,14 +160,23 @@ def align(series, fit):
         one["residual"] = integers(numpy.rint(residual * ALIGNED_UNIT))
 
 
-async def lightcurve(database, where, parameter):
-    """The JSON document for the alerts selected by `where` (SQL on alerts) and their event."""
-    alerts = [dict(row) for row in (await database.execute(
+async def lightcurve(database, where, parameter, time_limit_ms=DEFAULT_TIME_LIMIT_MS):
+    """The JSON document for the alerts selected by `where` (SQL on alerts) and their event. Read and made in one
+    of Datasette's threads, off the event loop, every query under the SQL time limit."""
+    def read(conn):
+        conn.row_factory = sqlite3.Row
+        with sqlite_timelimit(conn, time_limit_ms):
+            return document(conn, where, parameter)
+    return await database.execute_fn(read)
+
+
+def document(conn, where, parameter):
+    alerts = [dict(row) for row in conn.execute(
         f"select {', '.join(ALERT_FIELDS)} from alerts where event_id in "
-        f"(select event_id from alerts where {where}) or {where} order by alert_id", [parameter, parameter])).rows]
+        f"(select event_id from alerts where {where}) or {where} order by alert_id", [parameter, parameter])]
     if not alerts:
         raise NotFound("No such alert or event")
-    series = await read_series(database, alerts)
+    series = read_series(conn, alerts)
     total = sum(len(s["hjd"]) for s in series)
     binned = bin_baseline(series, alerts) if total > BIN_ABOVE else 0
     peaks = [a for a in alerts if a["t0"] is not None and a["tE"]]
@@ -169,18 +184,18 @@ async def lightcurve(database, where, parameter):
     firsts = [s["hjd"][0] / s["units"]["hjd"] for s in series] + (window or [])
     lasts = [s["hjd"][-1] / s["units"]["hjd"] for s in series] + (window or [])
     span = (min(firsts) - 5, max(lasts) + 5) if firsts else (0.0, 1.0)
-    fit = await joint_fit(database, alerts[0]["event_id"])
+    fit = joint_fit(conn, alerts[0]["event_id"])
     if fit and fit["status"] == "ok" and fit["reference"]:
         align(series, fit)
     for one in series:
         for key in ("hjd", "mag", "mag_err"):
             one[key] = integers(one[key])
     history = []
-    if await database.table_exists("alert_history"):
+    if has_table(conn, "alert_history"):
         names = [a["alert_name"] for a in alerts]
-        history = [dict(row) for row in (await database.execute(
+        history = [dict(row) for row in conn.execute(
             "select alert_name, observed_at, t0, tE, tE_err, u0 from alert_history "
-            f"where alert_name in ({', '.join('?' * len(names))}) order by alert_name, observed_at", names)).rows]
+            f"where alert_name in ({', '.join('?' * len(names))}) order by alert_name, observed_at", names)]
     return {
         "time": "HJD - 2450000",
         "alerts": alerts,
@@ -202,14 +217,25 @@ def compact_json(document):
                     headers={"Cache-Control": CACHE})
 
 
+async def answer(datasette, where, parameter):
+    limit = datasette.setting("sql_time_limit_ms")
+    try:
+        return compact_json(await lightcurve(portal_database(datasette), where, parameter, limit))
+    except sqlite3.OperationalError as error:
+        if "interrupted" not in str(error):
+            raise
+        return Response.text(f"This lightcurve took longer than the time limit ({limit} ms) to read; try again later.\n",
+                             status=503, headers={"Retry-After": "60"})
+
+
 @get_only
 async def alert_lightcurve(request, datasette):
-    return compact_json(await lightcurve(portal_database(datasette), "alert_name = ?", request.url_vars["name"]))
+    return await answer(datasette, "alert_name = ?", request.url_vars["name"])
 
 
 @get_only
 async def event_lightcurve(request, datasette):
-    return compact_json(await lightcurve(portal_database(datasette), "event_id = ?", request.url_vars["event_id"]))
+    return await answer(datasette, "event_id = ?", request.url_vars["event_id"])
 
 
 @hookimpl

@@ -97,3 +97,23 @@ def test_separation_of_two_positions():
 
 def test_separation_with_a_missing_coordinate_is_none():
     assert formulas.separation_arcsec(267.0, None, 267.0, -28.0) is None
+
+
+def test_heliocentric_jd_agrees_with_astropys_light_travel_time_within_2_ms():
+    import warnings
+
+    import astropy.units as u
+    from astropy.coordinates import EarthLocation, SkyCoord
+    from astropy.time import Time
+    from astropy.utils import iers
+
+    rng = numpy.random.default_rng(1)
+    jds, ras, decs = rng.uniform(2453000, 2462000, 300), rng.uniform(0, 360, 300), rng.uniform(-89, 89, 300)
+    place = {"lat": -43.9856, "lon": 170.4650, "height": 1029.0}
+    observer = EarthLocation.from_geodetic(lon=place["lon"] * u.deg, lat=place["lat"] * u.deg, height=place["height"] * u.m)
+    with iers.conf.set_temp("auto_download", False), iers.conf.set_temp("auto_max_age", None), \
+            iers.conf.set_temp("iers_degraded_accuracy", "ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        delay = Time(jds, format="jd", scale="utc").light_travel_time(
+            SkyCoord(ras * u.deg, decs * u.deg), kind="heliocentric", location=observer).to_value(u.day)
+    assert numpy.abs(formulas.heliocentric_jd(jds, ras, decs, place) - (jds + delay)).max() * 86400 < 0.002

@@ -5,8 +5,8 @@ alert.php gives MOA's assessment, moa2ogle.txt the OGLE names; each event has di
 (the fit with uncertainties) and its photometry through fetchtxt.php. From 2025 (moaprime.massey.ac.nz):
 the season index is an HTML table and each event's display page names its data file.
 
-MOA photometry is difference flux against full JD. It is stored as HJD - 2450000 (astropy's heliocentric
-correction at the event's position) and as magnitudes I = ZP - 2.5 log10(dF + F_ref), with the fluxes kept.
+MOA photometry is difference flux against full JD. It is stored as HJD - 2450000 (the heliocentric correction
+at the event's position, formulas.heliocentric_jd) and as magnitudes I = ZP - 2.5 log10(dF + F_ref), with the fluxes kept.
 """
 
 import functools
@@ -167,7 +167,7 @@ class Moa(Survey):
 @functools.lru_cache(maxsize=4)
 def parse_season_list(text, source, season):
     """The list's records and its bad lines, parsed once per text: every event's URLs come from it (and each
-    parse of index.dat makes an astropy call), so a season would otherwise parse it once or more per event."""
+    parse of index.dat corrects every t0 to HJD), so a season would otherwise parse it once or more per event."""
     parse, bad_lines = parse_index_dat if old_layout(season) else parse_moaprime_index, []
     return tuple(parse(text, source=source, season=season, bad_lines=bad_lines)), tuple(bad_lines)
 

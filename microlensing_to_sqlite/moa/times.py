@@ -12,7 +12,7 @@ from ..parsing import ParseError, decimals
 from .site import MT_JOHN
 
 # A full JD (or HJD) of a MOA fit lies between 1858 and 2132: below is HJD - 2450000 or a cut-off JD, above a
-# garbled number that astropy's time scales would reject.
+# garbled number.
 FULL_JD = 2_400_000.0
 LAST_JD = 2_500_000.0
 MONTHS = {m: i for i, m in enumerate(
@@ -59,7 +59,7 @@ def jd_to_hjd_minus_2450000(jd_values, ra_deg, dec_deg):
 
 
 def set_t0_from_jd(records):
-    """Fill each record's t0 (HJD - 2450000) from its t0_jd, in one astropy call for the whole list."""
+    """Fill each record's t0 (HJD - 2450000) from its t0_jd, in one vectorised call for the whole list."""
     if records:
         hjd = heliocentric_jd([r["t0_jd"] for r in records], [r["ra"] for r in records],
                               [r["dec"] for r in records], MT_JOHN)

@@ -40,8 +40,7 @@ from tests.support.site import MirrorFiles, Site
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork() and SIGKILL")
 
 TODAY = datetime.date(2025, 7, 1)
-# MOA is left out: its heliocentric correction (astropy) costs seconds a build, and the kill points are the
-# same code for every survey.
+# MOA is left out: the kill points are the same code for every survey.
 BUILD_OPTIONS = ["--no-fit", "--years", str(TODAY.year), "--surveys", "ogle", "kmtnet", "--rate", "0",
                  "--retry-wait", "0.01", "--refresh-old-days", "0"]
 UPDATE_OPTIONS = ["--update", *BUILD_OPTIONS]

@@ -124,6 +124,24 @@ async def test_json_is_compact_and_cacheable(portal, event):
 
 
 @pytest.mark.asyncio
+async def test_a_lightcurve_is_read_under_the_sql_time_limit(demo_database, event):
+    from datasette.app import Datasette
+    database = Datasette(immutables=[str(demo_database)]).get_database()
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        await lightcurve_data.lightcurve(database, "event_id = ?", event["event_id"], time_limit_ms=1)
+
+
+@pytest.mark.asyncio
+async def test_a_lightcurve_over_the_time_limit_is_a_503_that_says_so(portal, event, monkeypatch):
+    async def interrupted(*arguments):
+        raise sqlite3.OperationalError("interrupted")
+
+    monkeypatch.setattr(lightcurve_data, "lightcurve", interrupted)
+    response = await lightcurve_data.answer(portal, "event_id = ?", event["event_id"])
+    assert response.status == 503 and "longer than the time limit" in response.body
+
+
+@pytest.mark.asyncio
 async def test_unknown_alert_is_404(portal):
     response = await portal.client.get("/-/lightcurve/alert/OGLE-1999-BLG-0001.json")
     assert response.status_code == 404
