@@ -4,11 +4,13 @@ package's functions with timers (nothing in the package changes; the wrappers ar
 In the main process (the writer): the copy of the previous database (writer.copy_file), reading it
 (read_previous), the carry-over checks (carry: a stat of every file an event was read from), inserting events
 (add_event, of which Points.stored converts to integers), each survey's load (Survey.load), and finish (the
-crossmatch, then COMMIT, ANALYZE and VACUUM, told apart by SQLite's trace callback).
+crossmatch, the fits where the package makes them, then COMMIT, ANALYZE and VACUUM, told apart by SQLite's trace
+callback).
 
-In the processes that read events (forked, so the wrappers are theirs too): each event's reading (read_one), and
-inside it the pandas parse (parsing.fast_numbers), pysis.tar.gz unpacking, HTML pages (BeautifulSoup), MOA's
-heliocentric correction (astropy) and making Points (fixed point, decimals). Those times travel back with the
+In the processes that read events (forked, so the wrappers are theirs too), in CPU seconds of the process (three
+processes share two cores, so wall time would count waiting): each event's reading (read_one), and inside it the
+pandas parse (parsing.fast_numbers), pysis.tar.gz unpacking, HTML pages (BeautifulSoup), MOA's
+heliocentric correction and making Points (fixed point, decimals). Those times travel back with the
 event (an attribute of the pickled Event) and are summed by survey.
 """
 
@@ -33,13 +35,13 @@ READING_STEPS = {  # step: the function, wrapped wherever the package's modules 
 FINISH_STATEMENTS = ("COMMIT", "ANALYZE", "VACUUM")
 
 
-def timed(function, add):
+def timed(function, add, clock=time.perf_counter):
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start = clock()
         try:
             return function(*args, **kwargs)
         finally:
-            add(time.perf_counter() - start)
+            add(clock() - start)
     wrapper.__wrapped__ = function
     return wrapper
 
@@ -77,19 +79,19 @@ def measured():
     assert registry.SURVEYS  # every survey module is imported: the wrappers reach all of them
     modules = [m for n, m in list(sys.modules.items()) if n.startswith("microlensing_to_sqlite")]
     for step, function in READING_STEPS.items():
-        wrapped = timed(function, add_step(step))
+        wrapped = timed(function, add_step(step), time.process_time)
         for module in modules:
             for name, value in list(vars(module).items()):
                 if value is function:
                     patch(module, name, wrapped)
-    patch(Points, "__init__", timed(Points.__init__, add_step("Points (fixed point)")))
+    patch(Points, "__init__", timed(Points.__init__, add_step("Points (fixed point)"), time.process_time))
     read_one = reading.read_one
 
     def read_one_timed(survey, season, name):
         _STEPS.clear()
-        start = time.perf_counter()
+        start = time.process_time()
         event = read_one(survey, season, name)
-        event.bench_seconds = {"read": time.perf_counter() - start, **_STEPS}
+        event.bench_seconds = {"read": time.process_time() - start, **_STEPS}
         return event
 
     patch(reading, "read_one", read_one_timed)
@@ -112,6 +114,8 @@ def measured():
     patch(Points, "stored", timed(Points.stored, add_main("insert: Points.stored")))
     for name in ("crossmatch_rows", "event_rows"):
         patch(crossmatch, name, timed(getattr(crossmatch, name), add_main("finish: crossmatch")))
+    if hasattr(writer, "update_fits"):  # the point-lens fits of the events whose inputs changed (fits.py)
+        patch(writer, "update_fits", timed(writer.update_fits, add_main("finish: fits")))
     survey_load = Survey.load
 
     def load_timed(self, *args, **kwargs):

@@ -1,21 +1,37 @@
 """What the portal's plugins share: the database's name (the file is microlensing.db, so its URLs are
 /microlensing/...), finding it among the databases Datasette serves, and the guards every route of ours keeps:
-GET only, and a `from=` that can only name a page of this portal."""
+GET only, a `from=` that can only name a page of this portal, and reads that run under the SQL time limit."""
 
 import functools
 import posixpath
+import sqlite3
 import urllib.parse
 
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
 DATABASE = "microlensing"
 # Longer than any path and query of this portal a person would pass on.
 LONGEST_FROM = 2000
+DEFAULT_TIME_LIMIT_MS = 1000  # Datasette's default sql_time_limit_ms
 
 
 def portal_database(datasette):
     """The portal's database; in a Datasette serving one other file (a test's), that one."""
     return datasette.databases.get(DATABASE) or datasette.get_database()
+
+
+def read_in_thread(database, read, time_limit_ms):
+    """read(conn) run in one of Datasette's threads, off the event loop, every query under the SQL time limit
+    (which raises sqlite3.OperationalError "interrupted" when it is reached)."""
+    def limited(conn):
+        with sqlite_timelimit(conn, time_limit_ms):
+            return read(conn)
+    return database.execute_fn(limited)
+
+
+def interrupted(error):
+    return isinstance(error, sqlite3.OperationalError) and "interrupted" in str(error)
 
 
 def get_only(route):

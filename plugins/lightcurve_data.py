@@ -17,11 +17,10 @@ import sqlite3
 import numpy
 
 from datasette import hookimpl
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
 from microlensing_to_sqlite.formulas import aligned_magnitude, point_lens_magnitude
-from microlensing_to_sqlite.portal import get_only, portal_database
+from microlensing_to_sqlite.portal import DEFAULT_TIME_LIMIT_MS, get_only, interrupted, portal_database, read_in_thread
 
 # Above this many points a lightcurve is thinned: points far from the peak (|t - t0| > 3 tE, and at
 # least 30 days) are averaged in 5-day bins per telescope and band. The peak keeps every point.
@@ -31,7 +30,6 @@ MODEL_POINTS = 400
 # Aligned magnitudes and residuals are sent as integers of 1/ALIGNED_UNIT mag.
 ALIGNED_UNIT = 10000
 CACHE = "public, max-age=86400"
-DEFAULT_TIME_LIMIT_MS = 1000  # Datasette's default sql_time_limit_ms
 ALERT_FIELDS = ["alert_name", "alert_id", "survey", "t0", "tE", "u0", "fbl", "Ibase", "event_id"]
 FIT_PARAMETERS = ["t0", "u0", "tE", "piE_N", "piE_E", "piE"]
 LIGHTCURVES = """
@@ -165,9 +163,8 @@ async def lightcurve(database, where, parameter, time_limit_ms=DEFAULT_TIME_LIMI
     of Datasette's threads, off the event loop, every query under the SQL time limit."""
     def read(conn):
         conn.row_factory = sqlite3.Row
-        with sqlite_timelimit(conn, time_limit_ms):
-            return document(conn, where, parameter)
-    return await database.execute_fn(read)
+        return document(conn, where, parameter)
+    return await read_in_thread(database, read, time_limit_ms)
 
 
 def document(conn, where, parameter):
@@ -222,7 +219,7 @@ async def answer(datasette, where, parameter):
     try:
         return compact_json(await lightcurve(portal_database(datasette), where, parameter, limit))
     except sqlite3.OperationalError as error:
-        if "interrupted" not in str(error):
+        if not interrupted(error):
             raise
         return Response.text(f"This lightcurve took longer than the time limit ({limit} ms) to read; try again later.\n",
                              status=503, headers={"Retry-After": "60"})

@@ -5,8 +5,9 @@
     /-/photometry.csv?names=OGLE-2025-BLG-0001,KMT-2025-BLG-0002
 
 `from` is any table, view or query of the portal whose rows carry `alert_name`. The survey credit lines head
-the file. The points are read straight from SQLite, one alert's lightcurves at a time (each query under the
-SQL time limit), and streamed as they are read. Every export is bounded: at most MAX_ALERTS alerts, MAX_POINTS
+the file. The points are read straight from SQLite one alert at a time, in a Datasette thread under the SQL
+time limit, and streamed as they are read; SQLite itself writes the CSV lines (printf over the stored integers,
+one pass a lightcurve), which is what makes the export several times faster than Datasette's CSV stream. Every export is bounded: at most MAX_ALERTS alerts, MAX_POINTS
 points and max_csv_mb megabytes, and EXPORTS_AT_ONCE exports run at once (a few more wait, the rest are told
 to come back), so that the cheap pages stay fast. An export that stops early says so, in a header
 (X-Export-Incomplete) and in its body; it never stops silently.
@@ -24,7 +25,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
 from microlensing_to_sqlite.names import parse_full_name
-from microlensing_to_sqlite.portal import NotAPortalPath, get_only, portal_database, portal_path
+from microlensing_to_sqlite.portal import (DEFAULT_TIME_LIMIT_MS, NotAPortalPath, get_only, interrupted, portal_database,
+                                          portal_path, read_in_thread)
 
 COLUMNS = ["alert_name", "survey", "telescope", "band", "hjd", "mag", "mag_err", "delta_flux", "flux_err"]
 MAX_ALERTS = 5000
@@ -68,22 +70,45 @@ def values(column, unit):
     return (numpy.array(column, dtype=float) / unit).tolist()
 
 
-def csv_text(prefix, units, columns):
-    """One lightcurve's CSV lines: the prefix fields, then each value with its published decimals. One format
-    per lightcurve, so a row costs one %."""
-    specs, formatted = [], []
-    for column, unit in zip(columns, units):
-        if unit is None:
+# Per lightcurve of an alert: how many points, and how many of them hold each column (count() skips NULL).
+COUNTS = f"""
+select lightcurve_id, count(*), {', '.join(f'count({c})' for c in COLUMNS[4:])} from photometry_points
+where lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
+group by lightcurve_id
+"""
+
+
+def csv_sql(units, counts, total):
+    """SQL that returns one lightcurve's CSV lines as one text, made by SQLite's printf in one pass: each value
+    its integer / unit with the unit's decimals, as published; an empty field where the column is NULL. Only a
+    column NULL in some rows but not all needs a test per row."""
+    specs, arguments = ["%s"], [":prefix"]
+    for column, unit, held in zip(COLUMNS[4:], units, counts):
+        if unit is None or held == 0:
             specs.append("")
-        elif None in column:
-            spec = f"%.{decimals(unit)}f"
-            specs.append("%s")
-            formatted.append([spec % (v / unit) if v is not None else "" for v in column])
-        else:
+            continue
+        value = f"printf('%.{decimals(unit)}f', {column} / {float(unit)!r})"
+        if held == total:
             specs.append(f"%.{decimals(unit)}f")
-            formatted.append(values(column, unit))
-    row = prefix.replace("%", "%%") + "," + ",".join(specs) + "\n"
-    return "".join([row % one for one in zip(*formatted)]) if formatted else (row * len(columns[0]))
+            arguments.append(f"{column} / {float(unit)!r}")
+        else:
+            specs.append("%s")
+            arguments.append(f"case when {column} is null then '' else {value} end")
+    return (f"select group_concat(printf('{','.join(specs)}', {', '.join(arguments)}), char(10)) from "
+            f"(select * from photometry_points where lightcurve_id = :lightcurve_id order by hjd)")
+
+
+def alert_csv(conn, alert_id, name, survey):
+    """An alert's CSV lines, every lightcurve in key order."""
+    units = {row[0]: row[1:] for row in conn.execute(LIGHTCURVES, {"alert_id": alert_id})}
+    parts = []
+    for lightcurve_id, total, *counts in conn.execute(COUNTS, {"alert_id": alert_id}).fetchall():
+        telescope, band, *column_units = units[lightcurve_id]
+        prefix = ",".join(map(csv_field, (name, survey, telescope, band)))
+        text = conn.execute(csv_sql(column_units, counts, total),
+                            {"lightcurve_id": lightcurve_id, "prefix": prefix}).fetchone()[0]
+        parts.append(text + "\n")
+    return "".join(parts)
 
 
 def csv_field(text):
@@ -185,15 +210,21 @@ class Writer:
         return True
 
 
-async def stream_csv(database, planned, credits, left_out, writer):
+async def stream_csv(database, planned, credits, left_out, writer, time_limit_ms=DEFAULT_TIME_LIMIT_MS):
     lines = ["# Photometry from the Microlensing Alert Database. Times are HJD - 2450000; magnitudes in each "
              "survey's band."] + [f"# {survey}: {line}" for survey, line in credits.items()]
     if left_out:
         lines.append(f"# NOT COMPLETE: {left_out}")
     await writer.send("\n".join(lines) + "\n" + ",".join(COLUMNS) + "\n")
     for alert_id, name, survey, _ in planned:
-        text = "".join(csv_text(",".join(map(csv_field, (name, survey, telescope, band))), units, columns)
-                       for telescope, band, units, columns in await lightcurves_of(database, alert_id))
+        try:
+            text = await read_in_thread(database, lambda conn: alert_csv(conn, alert_id, name, survey), time_limit_ms)
+        except Exception as error:
+            if not interrupted(error):
+                raise
+            await writer.write(f"# NOT COMPLETE: stopped at {name}: reading its points took longer than the "
+                               f"{time_limit_ms:,} ms time limit\n")
+            return
         if not await writer.send(text):
             break
     if writer.full:
@@ -223,12 +254,31 @@ async def stream_json(database, planned, credits, left_out, missing, writer):
 
 
 def export_slots(datasette):
-    """How many exports run and wait, per event loop (tests run several)."""
+    """How many exports are admitted (running or waiting their turn), per event loop (tests run several)."""
     slots = datasette.__dict__.setdefault("_photometry_exports", {})
     loop = asyncio.get_running_loop()
     if loop not in slots:
-        slots[loop] = {"semaphore": asyncio.Semaphore(EXPORTS_AT_ONCE), "waiting": 0}
+        slots[loop] = {"semaphore": asyncio.Semaphore(EXPORTS_AT_ONCE), "admitted": 0}
     return slots[loop]
+
+
+class AdmittedStream(AsgiStream):
+    """An admitted export: it runs when one of the slots is free, and gives its admission back when it ends,
+    however it ends."""
+
+    def __init__(self, body, slots, **kwargs):
+        super().__init__(self.run, **kwargs)
+        self.body, self.slots = body, slots
+
+    async def run(self, write):
+        async with self.slots["semaphore"]:
+            await self.body(write)
+
+    async def asgi_send(self, send):
+        try:
+            await super().asgi_send(send)
+        finally:
+            self.slots["admitted"] -= 1
 
 
 @get_only
@@ -239,9 +289,18 @@ async def export(request, datasette):
     except ExportError as error:
         return Response.text(f"Cannot export: {error}\n", status=400)
     slots = export_slots(datasette)
-    if slots["semaphore"].locked() and slots["waiting"] >= EXPORTS_WAITING:
+    if slots["admitted"] >= EXPORTS_AT_ONCE + EXPORTS_WAITING:
         return Response.text("Too many exports at once: try again in a minute.\n", status=503,
                              headers={"Retry-After": "60"})
+    slots["admitted"] += 1  # counted from now, so that a burst of requests cannot all pass the check together
+    try:
+        return await admitted_export(datasette, fmt, names, slots)
+    except BaseException:
+        slots["admitted"] -= 1
+        raise
+
+
+async def admitted_export(datasette, fmt, names, slots):
     database = portal_database(datasette)
     # The cap can be set in metadata.yml: plugins: photometry-export: max_points: ...
     max_points = int((datasette.plugin_config("photometry-export") or {}).get("max_points", MAX_POINTS))
@@ -249,22 +308,20 @@ async def export(request, datasette):
     credits = credits_of(await database.execute("select survey, credit, data_policy from sources"),
                          {survey for _, _, survey, _ in planned})
     limit = int(datasette.setting("max_csv_mb") or 100) * 1_000_000
+    time_limit_ms = int(datasette.setting("sql_time_limit_ms") or DEFAULT_TIME_LIMIT_MS)
 
     async def stream(write):
-        slots["waiting"] += 1
-        async with slots["semaphore"]:
-            slots["waiting"] -= 1
-            writer = Writer(write.write, limit)
-            if fmt == "csv":
-                await stream_csv(database, planned, credits, left_out, writer)
-            else:
-                await stream_json(database, planned, credits, left_out, missing, writer)
+        writer = Writer(write.write, limit)
+        if fmt == "csv":
+            await stream_csv(database, planned, credits, left_out, writer, time_limit_ms)
+        else:
+            await stream_json(database, planned, credits, left_out, missing, writer)
 
     headers = {"Content-Disposition": f'attachment; filename="photometry.{fmt}"'}
     if left_out:
         headers["X-Export-Incomplete"] = left_out
-    return AsgiStream(stream, headers=headers,
-                      content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
+    return AdmittedStream(stream, slots, headers=headers,
+                          content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
 
 
 @hookimpl

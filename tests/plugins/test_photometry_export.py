@@ -79,11 +79,30 @@ async def test_a_complete_export_says_nothing_of_the_kind(demo_database):
 async def test_too_many_exports_at_once_are_told_to_come_back(demo_database):
     datasette = portal(demo_database)
     slots = photometry_export.export_slots(datasette)
-    for _ in range(photometry_export.EXPORTS_AT_ONCE):
-        await slots["semaphore"].acquire()
-    slots["waiting"] = photometry_export.EXPORTS_WAITING
+    slots["admitted"] = photometry_export.EXPORTS_AT_ONCE + photometry_export.EXPORTS_WAITING
     response = await datasette.client.get("/-/photometry.csv", params={"names": alert_names(demo_database)[0]})
     assert (response.status_code, response.headers["retry-after"]) == (503, "60")
+
+
+@pytest.mark.asyncio
+async def test_a_burst_of_exports_is_admitted_only_as_far_as_the_slots_and_the_queue(demo_database):
+    datasette = portal(demo_database)
+    slots = photometry_export.export_slots(datasette)
+    for _ in range(photometry_export.EXPORTS_AT_ONCE):  # every slot busy: no admitted export can finish yet
+        await slots["semaphore"].acquire()
+    name = alert_names(demo_database, "n_photometry > 0")[0]
+    burst = [asyncio.create_task(datasette.client.get("/-/photometry.csv", params={"names": name}))
+             for _ in range(photometry_export.EXPORTS_AT_ONCE + photometry_export.EXPORTS_WAITING + 3)]
+    for _ in range(500):
+        if sum(task.done() for task in burst) == 3:
+            break
+        await asyncio.sleep(0.01)
+    turned_away = [task.result().status_code for task in burst if task.done()]
+    for _ in range(photometry_export.EXPORTS_AT_ONCE):
+        slots["semaphore"].release()
+    served = [response.status_code for response in await asyncio.gather(*burst)]
+    assert (turned_away, sorted(served)) == ([503] * 3, [200] * (len(burst) - 3) + [503] * 3)
+    assert slots["admitted"] == 0
 
 
 @pytest.mark.asyncio
@@ -136,3 +155,42 @@ async def test_json_values_are_the_photometry_views(demo_database):
     rows = [(alert["alert_name"], alert["survey"], *point) for alert in response.json()["alerts"]
             for point in zip(*(alert["points"][c] for c in photometry_export.COLUMNS[2:]))]
     assert sorted(rows) == photometry_view(demo_database, names)
+
+
+def one_lightcurve(points, units=(100000, 1000, 1000, None, None)):
+    """A database of one alert (alert_id 1) with one lightcurve of `points` (hjd, mag, mag_err, delta_flux,
+    flux_err as stored integers)."""
+    db = sqlite3.connect(":memory:")
+    db.execute("create table lightcurves (lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit, "
+               "delta_flux_unit, flux_err_unit)")
+    db.execute("create table photometry_points (lightcurve_id, hjd, mag, mag_err, delta_flux, flux_err)")
+    db.execute("insert into lightcurves values (32, 'KMTA', 'I', ?, ?, ?, ?, ?)", units)
+    db.executemany("insert into photometry_points values (32, ?, ?, ?, ?, ?)", points)
+    return db
+
+
+def test_a_column_null_in_some_rows_is_an_empty_field_there_only():
+    db = one_lightcurve([(1000012345, 17250, 12, None, None), (1000112345, None, None, None, None)])
+    assert photometry_export.alert_csv(db, 1, "KMT-2025-BLG-0001", "KMT").splitlines() == [
+        "KMT-2025-BLG-0001,KMT,KMTA,I,10000.12345,17.250,0.012,,",
+        "KMT-2025-BLG-0001,KMT,KMTA,I,10001.12345,,,,"]
+
+
+def test_negative_values_keep_their_sign_and_decimals():
+    db = one_lightcurve([(1000012345, None, None, -1205, 7)], units=(100000, None, None, 100, 100))
+    assert photometry_export.alert_csv(db, 1, "MOA-2025-BLG-001", "MOA") == \
+        "MOA-2025-BLG-001,MOA,KMTA,I,10000.12345,,,-12.05,0.07\n"
+
+
+@pytest.mark.asyncio
+async def test_an_export_stopped_by_the_time_limit_says_where(demo_database, monkeypatch):
+    def too_slow(conn, alert_id, name, survey):
+        raise sqlite3.OperationalError("interrupted")
+    monkeypatch.setattr(photometry_export, "alert_csv", too_slow)
+    database, sent = Datasette(immutables=[str(demo_database)]).get_database(), []
+
+    async def write(text):
+        sent.append(text)
+    planned, _, _ = await photometry_export.export_plan(database, alert_names(demo_database, "n_photometry > 0"), 10**6)
+    await photometry_export.stream_csv(database, planned, {}, None, photometry_export.Writer(write, 10**9), 500)
+    assert sent[-1] == f"# NOT COMPLETE: stopped at {planned[0][1]}: reading its points took longer than the 500 ms time limit\n"
