@@ -130,6 +130,7 @@ def read_events(survey, season, names, workers=1):
             yield read_one(survey, season, name)
         return
     _WORK = (survey, season)
+    survey.before_forking(season)
     # A worker that dies (killed, out of memory) breaks the pool: the build fails, and the old database stays.
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:

@@ -183,6 +183,10 @@ class Survey:
     def before_season(self, season, writer, report):
         """Read what concerns the whole season: into season.extras, cross-references into the writer."""
 
+    def before_forking(self, season):
+        """Work that every process reading the season's events would otherwise repeat, done once in this process
+        just before they are forked (they inherit it). Nothing by default."""
+
     def read_event(self, season, name, event):
         """Fill the event (reading.Event) from season.mirror alone: its alert row (`event.record`, with
         "fetched_at" and the URL it came from, "fetched_from"), its lightcurves and cross-references, its files'

@@ -117,3 +117,12 @@ def test_heliocentric_jd_agrees_with_astropys_light_travel_time_within_2_ms():
         delay = Time(jds, format="jd", scale="utc").light_travel_time(
             SkyCoord(ras * u.deg, decs * u.deg), kind="heliocentric", location=observer).to_value(u.day)
     assert numpy.abs(formulas.heliocentric_jd(jds, ras, decs, place) - (jds + delay)).max() * 86400 < 0.002
+
+
+def test_the_ephemeris_tabulated_ahead_serves_every_later_correction():
+    formulas.earth_ephemeris.cache_clear()
+    formulas.tabulate_earth_ephemeris(2457000.5, 2458000.5)
+    tabulated = formulas.earth_ephemeris.cache_info().currsize
+    formulas.heliocentric_jd(numpy.linspace(2457001, 2457999, 50), numpy.full(50, 268.0), numpy.full(50, -29.0),
+                             {"lat": -43.9856, "lon": 170.4650, "height": 1029.0})
+    assert formulas.earth_ephemeris.cache_info().currsize == tabulated

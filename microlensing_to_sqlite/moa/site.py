@@ -21,6 +21,8 @@ LAST_OLD_SEASON = 2024       # from 2025 the lists are on moaprime
 TELESCOPE = "MOA"            # the 1.8 m MOA-II telescope at Mt John Observatory
 BAND = "MOA-Red"             # a broad R+I filter; MOA's calibration equation calls it I
 # Mt John University Observatory, New Zealand: where MOA observes from.
+# MOA-II's whole-baseline lightcurves begin in 2005-2006: JD 2453371.5 is 2005-01-01.
+FIRST_PHOTOMETRY_JD = 2453371.5
 MT_JOHN = {"lat": -43.9856, "lon": 170.4650, "height": 1029.0}
 
 

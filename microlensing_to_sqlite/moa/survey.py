@@ -9,12 +9,14 @@ MOA photometry is difference flux against full JD. It is stored as HJD - 2450000
 at the event's position, formulas.heliocentric_jd) and as magnitudes I = ZP - 2.5 log10(dF + F_ref), with the fluxes kept.
 """
 
+import datetime
 import functools
 import re
 import urllib.parse
 
 import numpy
 
+from ..formulas import HJD_OFFSET, hjd_today, tabulate_earth_ephemeris
 from ..parsing import ParseError
 from ..photometry import Points
 from ..survey import Naming, Survey, parse_mirrored
@@ -103,6 +105,12 @@ class Moa(Survey):
                                parse_moa2ogle) or []
         writer.season_crossrefs_found(self.name, season.season, [(moa.full, ogle.full, "moa2ogle", ogle.full)
                                                                  for moa, ogle in pairs])
+
+    def before_forking(self, season):
+        """The Earth's ephemeris for the heliocentric correction, tabulated once over the years MOA's
+        whole-baseline lightcurves span (seconds of CPU), rather than again in each reading process."""
+        last = hjd_today(datetime.date(season.season + 1, 12, 31)) + HJD_OFFSET
+        tabulate_earth_ephemeris(site.FIRST_PHOTOMETRY_JD, last)
 
     def event_context(self, season, name):
         return {**super().event_context(season, name), "assessment": season.extras["assessments"].get(name)}
