@@ -194,8 +194,14 @@ def fixes(b):
     fitting = main.get("finish: fits", 0)
     if full["rows"] / (full["seconds"] - fitting) < bare_rate:
         out.append(
-            f"  - Full build rows/s, fit stage apart: the reading runs on {workers} workers ({duration(cpu)} of CPU, "
-            f"{helio / cpu:.0%} of it MOA's heliocentric correction); with it spread perfectly the build would take "
+            f"  - Full build rows/s, fit stage apart: the build spends {duration(cpu)} of CPU reading (on {workers} "
+            f"workers; {helio / cpu:.0%} of it MOA's heliocentric correction) and {duration(main.get('insert', 0))} "
+            f"inserting, {duration(cpu + main.get('insert', 0))} in all on {workers} cores, where the bare loader "
+            f"spends {duration(bare['seconds'])} on one: the cores bound the build to at least "
+            f"{duration((cpu + main.get('insert', 0)) / workers)} "
+            f"({full['rows'] / ((cpu + main.get('insert', 0)) / workers) / bare_rate:.2f}x the bare loader), and "
+            f"the VACUUM that makes the file a tenth smaller takes {duration(main.get('finish: VACUUM', 0))} more. "
+            f"With the reading spread perfectly the build would take "
             f"~{duration(without - fitting)} here ({full['rows'] / (without - fitting) / bare_rate:.2f}x the bare "
             f"loader), bound by the one writer, `writer.DatabaseWriter.add_lightcurves` "
             f"({duration(main.get('insert', 0))} of inserts into a table with a primary key and fixed-point values "
