@@ -21,6 +21,22 @@ def portal_database(datasette):
     return datasette.databases.get(DATABASE) or datasette.get_database()
 
 
+# Served databases are immutable, so each file is asked once: {database file: holds the generated demo}.
+_SYNTHETIC = {}
+SYNTHETIC_NOTE = "generated demo data (make serve), not survey data: the events and their points are invented."
+
+
+async def is_synthetic(database):
+    """Whether the database holds the generated demo (build_info synthetic = 1) rather than survey data."""
+    if database.path not in _SYNTHETIC:
+        found = False
+        if await database.table_exists("build_info"):
+            rows = await database.execute("select value from build_info where key = 'synthetic'")
+            found = bool(rows.rows) and rows.rows[0][0] == "1"
+        _SYNTHETIC[database.path] = found
+    return _SYNTHETIC[database.path]
+
+
 def read_in_thread(database, read, time_limit_ms):
     """read(conn) run in one of Datasette's threads, off the event loop, every query under the SQL time limit
     (which raises sqlite3.OperationalError "interrupted" when it is reached)."""

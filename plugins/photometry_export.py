@@ -25,8 +25,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
 from microlensing_to_sqlite.names import parse_full_name
-from microlensing_to_sqlite.portal import (DEFAULT_TIME_LIMIT_MS, NotAPortalPath, get_only, interrupted, portal_database,
-                                          portal_path, read_in_thread)
+from microlensing_to_sqlite.portal import (DEFAULT_TIME_LIMIT_MS, SYNTHETIC_NOTE, NotAPortalPath, get_only, interrupted,
+                                          is_synthetic, portal_database, portal_path, read_in_thread)
 
 COLUMNS = ["alert_name", "survey", "telescope", "band", "hjd", "mag", "mag_err", "delta_flux", "flux_err"]
 MAX_ALERTS = 5000
@@ -307,6 +307,8 @@ async def admitted_export(datasette, fmt, names, slots):
     planned, missing, left_out = await export_plan(database, names, max_points)
     credits = credits_of(await database.execute("select survey, credit, data_policy from sources"),
                          {survey for _, _, survey, _ in planned})
+    if await is_synthetic(database):
+        credits = {"SYNTHETIC": SYNTHETIC_NOTE, **credits}
     limit = int(datasette.setting("max_csv_mb") or 100) * 1_000_000
     time_limit_ms = int(datasette.setting("sql_time_limit_ms") or DEFAULT_TIME_LIMIT_MS)
 

@@ -194,3 +194,19 @@ async def test_an_export_stopped_by_the_time_limit_says_where(demo_database, mon
     planned, _, _ = await photometry_export.export_plan(database, alert_names(demo_database, "n_photometry > 0"), 10**6)
     await photometry_export.stream_csv(database, planned, {}, None, photometry_export.Writer(write, 10**9), 500)
     assert sent[-1] == f"# NOT COMPLETE: stopped at {planned[0][1]}: reading its points took longer than the 500 ms time limit\n"
+
+
+@pytest.mark.asyncio
+async def test_an_export_of_the_demo_says_it_is_synthetic(demo_database):
+    names = ",".join(alert_names(demo_database, "n_photometry > 0")[:2])
+    csv = (await portal(demo_database).client.get("/-/photometry.csv", params={"names": names})).text
+    document = (await portal(demo_database).client.get("/-/photometry.json", params={"names": names})).json()
+    assert csv.splitlines()[1].startswith("# SYNTHETIC: generated demo data")
+    assert document["credits"]["SYNTHETIC"].startswith("generated demo data")
+
+
+@pytest.mark.asyncio
+async def test_an_export_of_survey_data_does_not_say_synthetic(recorded_db_path):
+    names = ",".join(alert_names(recorded_db_path, "n_photometry > 0")[:2])
+    csv = (await portal(recorded_db_path).client.get("/-/photometry.csv", params={"names": names})).text
+    assert "SYNTHETIC" not in csv and csv.count("\n") > 10
