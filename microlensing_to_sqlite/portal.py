@@ -7,6 +7,7 @@ import posixpath
 import sqlite3
 import urllib.parse
 
+from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
@@ -47,7 +48,9 @@ def read_in_thread(database, read, time_limit_ms):
 
 
 def interrupted(error):
-    return isinstance(error, sqlite3.OperationalError) and "interrupted" in str(error)
+    """Whether the error is the SQL time limit's: Datasette's QueryInterrupted, or SQLite's own in a thread."""
+    return isinstance(error, QueryInterrupted) or (isinstance(error, sqlite3.OperationalError)
+                                                   and "interrupted" in str(error))
 
 
 def get_only(route):

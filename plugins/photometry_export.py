@@ -7,9 +7,9 @@
 `from` is any table, view or query of the portal whose rows carry `alert_name`. The survey credit lines head
 the file. The points are read straight from SQLite one alert at a time, in a Datasette thread under the SQL
 time limit, and streamed as they are read; SQLite itself writes the CSV lines (printf over the stored integers,
-one pass a lightcurve), which is what makes the export several times faster than Datasette's CSV stream. Every export is bounded: at most MAX_ALERTS alerts, MAX_POINTS
-points and max_csv_mb megabytes, and EXPORTS_AT_ONCE exports run at once (a few more wait, the rest are told
-to come back), so that the cheap pages stay fast. An export that stops early says so, in a header
+one pass a lightcurve), which makes the export several times faster than Datasette's CSV stream. Every export
+is bounded: at most MAX_ALERTS alerts, MAX_POINTS points and max_csv_mb megabytes, and EXPORTS_AT_ONCE
+exports run at once (a few more wait, the rest are told to come back), so that the cheap pages stay fast. An export that stops early says so, in a header
 (X-Export-Incomplete) and in its body; it never stops silently.
 """
 
@@ -87,13 +87,13 @@ def csv_sql(units, counts, total):
         if unit is None or held == 0:
             specs.append("")
             continue
-        value = f"printf('%.{decimals(unit)}f', {column} / {float(unit)!r})"
+        spec, value = f"%.{decimals(unit)}f", f"{column} / {float(unit)!r}"
         if held == total:
-            specs.append(f"%.{decimals(unit)}f")
-            arguments.append(f"{column} / {float(unit)!r}")
+            specs.append(spec)
+            arguments.append(value)
         else:
             specs.append("%s")
-            arguments.append(f"case when {column} is null then '' else {value} end")
+            arguments.append(f"case when {column} is null then '' else printf('{spec}', {value}) end")
     return (f"select group_concat(printf('{','.join(specs)}', {', '.join(arguments)}), char(10)) from "
             f"(select * from photometry_points where lightcurve_id = :lightcurve_id order by hjd)")
 
@@ -238,7 +238,14 @@ async def stream_json(database, planned, credits, left_out, missing, writer):
     first = True
     for alert_id, name, survey, _ in planned:
         points = {column: [] for column in COLUMNS[2:]}
-        for telescope, band, units, columns in await lightcurves_of(database, alert_id):
+        try:
+            lightcurves = await lightcurves_of(database, alert_id)
+        except Exception as error:
+            if not interrupted(error):
+                raise
+            left_out = f"stopped at {name}: reading its points took longer than the time limit"
+            break
+        for telescope, band, units, columns in lightcurves:
             points["telescope"] += [telescope] * len(columns[0])
             points["band"] += [band] * len(columns[0])
             for column, unit, stored in zip(COLUMNS[4:], units, columns):

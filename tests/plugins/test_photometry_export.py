@@ -1,6 +1,7 @@
 """The bulk photometry export is bounded in every way and never stops silently (plugins/photometry_export.py)."""
 
 import asyncio
+import json
 import sqlite3
 
 import pytest
@@ -182,18 +183,26 @@ def test_negative_values_keep_their_sign_and_decimals():
         "MOA-2025-BLG-001,MOA,KMTA,I,10000.12345,,,-12.05,0.07\n"
 
 
+async def streamed(db_path, stream):
+    """What stream(database, planned, writer) sends for every alert of the database with points, and the plan."""
+    database, sent = Datasette(immutables=[str(db_path)]).get_database(), []
+
+    async def write(text):
+        sent.append(text)
+    planned, _, _ = await photometry_export.export_plan(database, alert_names(db_path, "n_photometry > 0"), 10**6)
+    await stream(database, planned, photometry_export.Writer(write, 10**9))
+    return "".join(sent), planned
+
+
 @pytest.mark.asyncio
 async def test_an_export_stopped_by_the_time_limit_says_where(demo_database, monkeypatch):
     def too_slow(conn, alert_id, name, survey):
         raise sqlite3.OperationalError("interrupted")
     monkeypatch.setattr(photometry_export, "alert_csv", too_slow)
-    database, sent = Datasette(immutables=[str(demo_database)]).get_database(), []
-
-    async def write(text):
-        sent.append(text)
-    planned, _, _ = await photometry_export.export_plan(database, alert_names(demo_database, "n_photometry > 0"), 10**6)
-    await photometry_export.stream_csv(database, planned, {}, None, photometry_export.Writer(write, 10**9), 500)
-    assert sent[-1] == f"# NOT COMPLETE: stopped at {planned[0][1]}: reading its points took longer than the 500 ms time limit\n"
+    text, planned = await streamed(demo_database, lambda database, planned, writer: photometry_export.stream_csv(
+        database, planned, {}, None, writer, 500))
+    assert text.endswith(f"# NOT COMPLETE: stopped at {planned[0][1]}: reading its points took longer than the "
+                         f"500 ms time limit\n")
 
 
 @pytest.mark.asyncio
@@ -210,3 +219,15 @@ async def test_an_export_of_survey_data_does_not_say_synthetic(recorded_db_path)
     names = ",".join(alert_names(recorded_db_path, "n_photometry > 0")[:2])
     csv = (await portal(recorded_db_path).client.get("/-/photometry.csv", params={"names": names})).text
     assert "SYNTHETIC" not in csv and csv.count("\n") > 10
+
+
+@pytest.mark.asyncio
+async def test_a_json_export_stopped_by_the_time_limit_says_where(demo_database, monkeypatch):
+    async def too_slow(database, alert_id):
+        raise sqlite3.OperationalError("interrupted")
+    monkeypatch.setattr(photometry_export, "lightcurves_of", too_slow)
+    text, planned = await streamed(demo_database, lambda database, planned, writer: photometry_export.stream_json(
+        database, planned, {}, None, [], writer))
+    document = json.loads(text)
+    assert (document["complete"], document["alerts"]) == (False, [])
+    assert document["not_complete_because"] == f"stopped at {planned[0][1]}: reading its points took longer than the time limit"
