@@ -86,11 +86,28 @@ def keep_or_raise(error, bad_lines):
 def complete_lines(text, source, bad_lines=None):
     """The text's lines; a last line cut off mid-transfer is a bad line (see keep_or_raise), dropped."""
     lines = text.splitlines()
-    if text and not text.endswith("\n"):
-        keep_or_raise(ParseError(source, text.count("\n") + 1, "a complete last line (the file ends mid-line)"),
-                      bad_lines)
+    try:
+        require_complete_last_line(text, source)
+    except ParseError as error:
+        keep_or_raise(error, bad_lines)
         lines = lines[:-1]
     return lines
+
+
+def records_of(items, read, bad_lines, first_number=1):
+    """A season list's records: read(item, number) of each item (a line, a table's row) in order, numbered from
+    first_number, leaving out those it gives None for (a blank line); an item whose read raises ParseError is a
+    bad line (keep_or_raise)."""
+    records = []
+    for number_, item in enumerate(items, start=first_number):
+        try:
+            record = read(item, number_)
+        except ParseError as error:
+            keep_or_raise(error, bad_lines)
+            continue
+        if record is not None:
+            records.append(record)
+    return records
 
 
 def hjd_minus_2450000(token, source, line, offset=0.0):

@@ -7,7 +7,7 @@ events), so each line is read by anchoring on its RA and Dec.
 import re
 
 from ..names import parse_full_name, parse_short_name
-from ..parsing import ParseError, complete_lines, keep_or_raise, number, sexagesimal_to_degrees
+from ..parsing import ParseError, complete_lines, number, records_of, sexagesimal_to_degrees
 from .site import SURVEY
 from .times import hjd_minus_2450000_any
 
@@ -32,27 +32,25 @@ def parse_listpage(text, source, season, bad_lines=None):
     RA; every line of a file must have the layout of its first. A line that does not parse is a ParseError,
     or, given a list `bad_lines`, kept there while the other lines load.
     """
-    records, seen, layout = [], {}, None
-    for line_number, line in enumerate(complete_lines(text, source, bad_lines), start=1):
+    seen, layout = {}, None
+
+    def read(line, line_number):
+        nonlocal layout
         tokens = line.split()
         if not tokens:
-            continue
-        try:
-            record, line_layout = listpage_record(tokens, source, line_number, season, line)
-            if layout is not None and line_layout != layout:
-                raise ParseError(source, line_number, f"the classification layout of the file's first line "
-                                                      f"({describe_layout(layout)})", line)
-            name = record["name"]
-            if name in seen:
-                raise ParseError(source, line_number,
-                                 f"each event once ({name.full} is also on line {seen[name]})", line)
-        except ParseError as error:
-            keep_or_raise(error, bad_lines)
-            continue
-        layout = line_layout
-        seen[name] = line_number
-        records.append(record)
-    return records
+            return None
+        record, line_layout = listpage_record(tokens, source, line_number, season, line)
+        if layout is not None and line_layout != layout:
+            raise ParseError(source, line_number, f"the classification layout of the file's first line "
+                                                  f"({describe_layout(layout)})", line)
+        name = record["name"]
+        if name in seen:
+            raise ParseError(source, line_number, f"each event once ({name.full} is also on line {seen[name]})",
+                             line)
+        layout, seen[name] = line_layout, line_number
+        return record
+
+    return records_of(complete_lines(text, source, bad_lines), read, bad_lines)
 
 
 def describe_layout(layout):

@@ -1,6 +1,6 @@
 """index.dat (2016-2024): a MOA season's machine-readable list, one line per event, with its calibration."""
 
-from ..parsing import ParseError, complete_lines, keep_or_raise, number
+from ..parsing import ParseError, complete_lines, number, records_of
 from .calibration import calibrated
 from .fields import INTERNAL_ID, parse_name, position
 from .times import full_jd, set_t0_from_jd
@@ -18,15 +18,8 @@ def parse_index_dat(text, source="index.dat", season=None, bad_lines=None):
     as published, 0 included; `calibration_ok` says whether they give magnitudes. A line that does not parse is
     a ParseError, or, given a list `bad_lines`, kept there while the other lines load.
     """
-    records = []
-    for line_number, line in enumerate(complete_lines(text, source, bad_lines), start=1):
-        try:
-            record = index_dat_record(line, source, line_number, season)
-        except ParseError as error:
-            keep_or_raise(error, bad_lines)
-            continue
-        if record:
-            records.append(record)
+    records = records_of(complete_lines(text, source, bad_lines),
+                         lambda line, line_number: index_dat_record(line, source, line_number, season), bad_lines)
     set_t0_from_jd(records)
     return records
 

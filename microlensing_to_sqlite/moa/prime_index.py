@@ -3,7 +3,7 @@ or uncertainties."""
 
 import datetime
 
-from ..parsing import ParseError, keep_or_raise, number
+from ..parsing import ParseError, number, records_of
 from .fields import parse_name, position
 from .html_tables import find_table, first_header_found, read_page
 from .times import calendar_day_to_jd, full_jd, set_t0_from_jd
@@ -25,12 +25,7 @@ def parse_moaprime_index(page_html, source="moaprime index", season=None, bad_li
     table, header_row = find_table(page, PRIME_INDEX_HEADERS)
     if table is None:
         raise ParseError(source, None, "a table headed " + PRIME_INDEX_HEADERS_AS_SERVED, first_header_found(page))
-    records = []
-    for cells in table.rows[header_row + 1:]:
-        try:
-            records.append(index_row(cells, source, season))
-        except ParseError as error:
-            keep_or_raise(error, bad_lines)
+    records = records_of(table.rows[header_row + 1:], lambda cells, _: index_row(cells, source, season), bad_lines)
     set_t0_from_jd(records)
     return records
 

@@ -1,6 +1,6 @@
 """lenses.par: an OGLE season's list of events, one fixed-width line each, with no uncertainties."""
 
-from ..parsing import ParseError, complete_lines, keep_or_raise
+from ..parsing import ParseError, complete_lines, records_of
 from .fit import PARAMETERS, coordinates, model_columns, parse_name
 
 
@@ -11,17 +11,8 @@ def parse_lenses_par(text, source="lenses.par", bad_lines=None):
     if not lines or not ("Event" in lines[0] and "Tmax(HJD)" in lines[0] and "I0" in lines[0]):
         raise ParseError(source, 1, "the lenses.par header (Event Field StarNo RA Dec Tmax ... I_bl I0)",
                          lines[0] if lines else "")
-    lines = complete_lines(text, source, bad_lines)
-    records = []
-    for number_, line in enumerate(lines[1:], start=2):
-        try:
-            record = lenses_par_record(line, source, number_)
-        except ParseError as error:
-            keep_or_raise(error, bad_lines)
-            continue
-        if record:
-            records.append(record)
-    return records
+    return records_of(complete_lines(text, source, bad_lines)[1:],
+                      lambda line, number_: lenses_par_record(line, source, number_), bad_lines, first_number=2)
 
 
 def lenses_par_record(line, source, number_):
