@@ -136,10 +136,6 @@ def write_old_season(put, rng, season, alerts, ogle_names, last_hjd):
 
 # 2025 on: moaprime.massey.ac.nz ---------------------------------------------------------------------------------
 
-def datafile_url(name):
-    return f"{site.PRIME_ROOT}/alerts/datafile/MOA/{name.full}"
-
-
 def prime_page(put, rng, name, event):
     """An event's display page; returns its row of the season index."""
     put(site.prime_display_url(name), demo_moa.display_page(name, event, rng, f_ref(event)).encode())
@@ -152,16 +148,12 @@ def write_prime_season(put, rng, season, alerts, last_hjd):
     rows, photometry = {}, []
     for name, event in alerts:
         rows[name] = prime_page(put, rng, name, event)
-        put(datafile_url(name), f"# SYNTHETIC PHOTOMETRY of {name.full}\n{COLUMNS}".encode()
+        put(site.prime_datafile_url(name), f"# SYNTHETIC PHOTOMETRY of {name.full}\n{COLUMNS}".encode()
             + photometry_rows(event, rng, last_hjd))
-        photometry.append(datafile_url(name))
+        photometry.append(site.prime_datafile_url(name))
     put(site.prime_index_url(season), prime_index(season, rows))
     return rows, photometry
 
 
 def prime_index(season, rows):
     return demo_moa.index_page(season, list(rows.values())).encode()
-
-
-def datafile_url(name):
-    return f"{site.PRIME_ROOT}/alerts/datafile/MOA/{name.full}"

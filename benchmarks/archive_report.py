@@ -95,7 +95,7 @@ def reading_table(build):
 def notes(b, cmd):
     a, full, bare, x = b["archive"], b["full"], b["bare"], b["extrapolation"]
     big, small = b["updates"]["big"], b["updates"]["small"]
-    main, reading = full["phases"]["main"], full["phases"]["reading"]
+    reading = full["phases"]["reading"]
     cpu = sum(s["read"] for s in reading.values())
     moa = reading.get("MOA", {}).get("MOA heliocentric correction", 0)
     p = a["points"]
@@ -108,7 +108,7 @@ def notes(b, cmd):
     update_keys = ["copy", "read previous", "carry-over checks", "forget others", "insert", "finish",
                    "finish: crossmatch", "finish: fits", "finish: ANALYZE"]
     return [
-        f"## 3-4, 7-8. The build of a multi-season archive", "",
+        "## 3-4, 7-8. The build of a multi-season archive", "",
         f"- The archive (`python -m benchmarks.archive`, SYNTHETIC, generated in {duration(b['generate_seconds'])}): the "
         f"seasons each survey really has in {a['first']}-{a['last']} (OGLE {a['seasons']['OGLE']}, KMTNet "
         f"{a['seasons']['KMT']}, MOA {a['seasons']['MOA']}), each with **{a['fraction']:g} of the real events per season** "

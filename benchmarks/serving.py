@@ -19,6 +19,7 @@ import httpx
 import numpy
 
 from microlensing_to_sqlite import crossmatch, schema
+from microlensing_to_sqlite.formulas import hjd_today
 from microlensing_to_sqlite.kmtnet import site as kmtnet
 from microlensing_to_sqlite.names import AlertName
 from microlensing_to_sqlite.kmtnet.pysis import PYSIS_ROW as KMT_COLUMNS
@@ -47,7 +48,7 @@ def alert_names(total, rng):
 
 
 def alert_record(name, rng, today_hjd, planted):
-    t0 = float(rng.uniform(-30, 270) + (datetime.date(name.season, 3, 1).toordinal() + 1721424.5 - 2450000))
+    t0 = float(rng.uniform(-30, 270) + hjd_today(datetime.date(name.season, 3, 1)))
     tE, Ibase = float(rng.lognormal(numpy.log(25), 0.7)), float(rng.uniform(15.5, 20.5))
     if planted:  # long events peaking in the last 14 days: what black_hole_candidates looks for
         t0, tE, Ibase = today_hjd - float(rng.uniform(0, 12)), float(rng.uniform(100, 300)), float(rng.uniform(16, 19.5))
@@ -106,7 +107,7 @@ def make_database(path, total_alerts=60_000, total_rows=50_000_000, seed=3, toda
     rewrite gigabytes for a tenth less space. Returns facts about it."""
     rng = numpy.random.default_rng(seed)
     today = today or datetime.date.today()
-    today_hjd = today.toordinal() + 1721424.5 - 2450000
+    today_hjd = hjd_today(today)
     names = alert_names(total_alerts, rng)
     probes = [AlertName("OGLE", 2025, "BLG", n) for n in range(1, PROBES + 1)]
     planted = set(rng.choice(len(names), 40, replace=False).tolist())

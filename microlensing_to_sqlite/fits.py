@@ -17,7 +17,8 @@ import numpy
 from threadpoolctl import threadpool_limits
 
 from . import fitting
-from .formulas import HJD_OFFSET, JD_OF_ORDINAL_ZERO, degrees_to_sexagesimal
+from .formulas import degrees_to_sexagesimal, hjd_today
+from .photometry import OF_ALERT
 
 FIT_COLUMNS = ["event_id", "status", "reason", "kind", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
                "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "chi2", "dof", "chi2_dof",
@@ -29,10 +30,10 @@ DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band
 START_FROM = ["OGLE", "MOA", "KMT"]
 IN_FLIGHT_PER_WORKER = 4
 FIT_TABLES = ("fits", "fit_datasets", "fit_curves")
-POINTS = """
+POINTS = f"""
 select l.lightcurve_id, l.telescope, l.band, p.hjd / l.hjd_unit, p.mag / l.mag_unit, p.mag_err / l.mag_err_unit
 from photometry_points p join lightcurves l on l.lightcurve_id = p.lightcurve_id
-where p.lightcurve_id between ? * 32 and ? * 32 + 31 and p.mag is not null and p.mag_err > 0
+where p.{OF_ALERT} and p.mag is not null and p.mag_err > 0
 order by p.lightcurve_id, p.hjd
 """
 
@@ -58,7 +59,7 @@ def inputs_key(members, inputs):
 def datasets_of(db, members):
     found = []
     for alert in members:
-        rows = db.execute(POINTS, [alert["alert_id"], alert["alert_id"]]).fetchall()
+        rows = db.execute(POINTS, {"alert_id": alert["alert_id"]}).fetchall()
         by_lightcurve = {}
         for lightcurve_id, telescope, band, *point in rows:
             by_lightcurve.setdefault((lightcurve_id, telescope, band), []).append(point)
@@ -73,7 +74,7 @@ def starts_from_data(datasets, season):
     """Where to start with no survey fit: the brightest of the running medians of five points of the biggest
     dataset in the alert's season, u0 0.3, and tE 5, 20 or 80 days (the best is kept)."""
     biggest = max(datasets, key=lambda d: len(d.hjd))
-    season_start = datetime.date(season, 1, 1).toordinal() + JD_OF_ORDINAL_ZERO - HJD_OFFSET
+    season_start = hjd_today(datetime.date(season, 1, 1))
     near = (biggest.hjd > season_start - 120) & (biggest.hjd < season_start + 485)
     hjd, mag = (biggest.hjd[near], biggest.mag[near]) if near.sum() >= 5 else (biggest.hjd, biggest.mag)
     smooth = numpy.array([numpy.median(mag[max(0, i - 2):i + 3]) for i in range(len(mag))])

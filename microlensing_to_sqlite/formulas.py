@@ -47,8 +47,8 @@ def heliocentric_jd(jds, ras, decs, location):
     observer to the Sun's centre along the line of sight, r . n / c, at most 507 s (0.00587 d).
 
     r is the observer's heliocentric position: the Earth's from erfa's epv00 (the IAU SOFA Earth ephemeris, a few
-    km; tabulated, below), plus the observer's place on the Earth (`location`: {"lat", "lon" (degrees), "height" (metres)}) turned
-    by the Earth rotation angle, UT1 taken as UTC; n is the direction of (ra, dec). Vectorised over the points:
+    km; tabulated, below), plus the observer's place on the Earth (`location`: {"lat", "lon" (degrees),
+    "height" (metres)}) turned by the Earth rotation angle, UT1 taken as UTC; n is the direction of (ra, dec). Vectorised over the points:
     a whole lightcurve costs milliseconds, where astropy's Time.light_travel_time spends ~150 us a point on the
     same answer (within 2 ms; tests/test_formulas.py), far below the 0.86 s of the five decimals kept. Nothing here
     downloads anything.

@@ -9,6 +9,12 @@ divided by its unit is the double nearest the published decimal, as parsing the 
 
 import numpy
 
+# An alert's lightcurves are keys alert_id * LIGHTCURVES_PER_ALERT + 0, 1, ... (its lightcurves by telescope, then
+# band), the same in every build; OF_ALERT is the SQL condition for one alert's (named parameter :alert_id): a
+# range of the clustered key.
+LIGHTCURVES_PER_ALERT = 32
+OF_ALERT = (f"lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} "
+            f"and :alert_id * {LIGHTCURVES_PER_ALERT} + {LIGHTCURVES_PER_ALERT - 1}")
 # The stored columns, in the order of photometry_points. `seeing` holds OGLE's seeing and KMTNet's fwhm (the
 # photometry view names them apart by survey).
 STORED = ("hjd", "mag", "mag_err", "delta_flux", "flux_err", "seeing", "sky", "secz")

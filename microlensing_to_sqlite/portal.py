@@ -38,6 +38,24 @@ async def is_synthetic(database):
     return _SYNTHETIC[database.path]
 
 
+# Names bound in one query: well under the 999 parameters older SQLite builds allow.
+NAMES_IN_ONE_QUERY = 500
+
+
+def names_asked(text):
+    """The comma-separated names of a ?names= parameter, stripped, each once, in their order."""
+    return list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+
+
+async def rows_for_names(database, sql, names):
+    """Every row of `sql`, which ends with `alert_name in`, for the names, NAMES_IN_ONE_QUERY names a query."""
+    rows = []
+    for start in range(0, len(names), NAMES_IN_ONE_QUERY):
+        chunk = names[start:start + NAMES_IN_ONE_QUERY]
+        rows += (await database.execute(f"{sql} ({', '.join('?' * len(chunk))})", chunk)).rows
+    return rows
+
+
 def read_in_thread(database, read, time_limit_ms):
     """read(conn) run in one of Datasette's threads, off the event loop, every query under the SQL time limit
     (which raises sqlite3.OperationalError "interrupted" when it is reached)."""

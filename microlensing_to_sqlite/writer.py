@@ -16,15 +16,13 @@ from pathlib import Path
 
 from . import crossmatch, schema, sparklines
 from .fits import FIT_TABLES, update_fits
-from .photometry import COLUMNS, STORED
+from .photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
 from .reading import reads_now
 from .registry import SURVEYS
 from .sky import add_galactic_coordinates
 
 # Cross-reference sources a survey publishes for a whole season (MOA's moa2ogle.txt), not per event.
 SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.season_crossref_sources}
-# An alert's lightcurves are keys alert_id * LIGHTCURVES_PER_ALERT + 0, 1, ...
-LIGHTCURVES_PER_ALERT = 32
 # Problems that belong to one run (a download that failed, an event named that the mirror does not have), not
 # to the mirror: never carried over.
 RUN_PROBLEMS = {"fetch_failed", "not_found"}

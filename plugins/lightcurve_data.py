@@ -20,6 +20,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from microlensing_to_sqlite.formulas import aligned_magnitude, point_lens_magnitude
+from microlensing_to_sqlite.photometry import OF_ALERT
 from microlensing_to_sqlite.portal import DEFAULT_TIME_LIMIT_MS, get_only, interrupted, portal_database, read_in_thread
 
 # Above this many points a lightcurve is thinned: points far from the peak (|t - t0| > 3 tE, and at
@@ -32,13 +33,13 @@ ALIGNED_UNIT = 10000
 CACHE = "public, max-age=86400"
 ALERT_FIELDS = ["alert_name", "alert_id", "survey", "t0", "tE", "u0", "fbl", "Ibase", "event_id"]
 FIT_PARAMETERS = ["t0", "u0", "tE", "piE_N", "piE_E", "piE"]
-LIGHTCURVES = """
+LIGHTCURVES = f"""
 select lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit from lightcurves
-where lightcurve_id between :alert_id * 32 and :alert_id * 32 + 31 and mag_unit is not null order by lightcurve_id
+where {OF_ALERT} and mag_unit is not null order by lightcurve_id
 """
-POINTS = """
+POINTS = f"""
 select lightcurve_id, hjd, mag, mag_err from photometry_points
-where lightcurve_id between :alert_id * 32 and :alert_id * 32 + 31 and mag is not null
+where {OF_ALERT} and mag is not null
 """
 
 

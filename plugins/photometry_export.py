@@ -9,8 +9,8 @@ the file. The points are read straight from SQLite one alert at a time, in a Dat
 time limit, and streamed as they are read; SQLite itself writes the CSV lines (printf over the stored integers,
 one pass a lightcurve), which makes the export several times faster than Datasette's CSV stream. Every export
 is bounded: at most MAX_ALERTS alerts, MAX_POINTS points and max_csv_mb megabytes, and EXPORTS_AT_ONCE
-exports run at once (a few more wait, the rest are told to come back), so that the cheap pages stay fast. An export that stops early says so, in a header
-(X-Export-Incomplete) and in its body; it never stops silently.
+exports run at once (a few more wait, the rest are told to come back), so that the cheap pages stay fast. An
+export that stops early says so, in a header (X-Export-Incomplete) and in its body; it never stops silently.
 """
 
 import asyncio
@@ -25,8 +25,10 @@ from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
 from microlensing_to_sqlite.names import parse_full_name
+from microlensing_to_sqlite.photometry import OF_ALERT
 from microlensing_to_sqlite.portal import (DEFAULT_TIME_LIMIT_MS, SYNTHETIC_NOTE, NotAPortalPath, get_only, interrupted,
-                                          is_synthetic, portal_database, portal_path, read_in_thread)
+                                          is_synthetic, names_asked, portal_database, portal_path, read_in_thread,
+                                          rows_for_names)
 
 COLUMNS = ["alert_name", "survey", "telescope", "band", "hjd", "mag", "mag_err", "delta_flux", "flux_err"]
 MAX_ALERTS = 5000
@@ -35,16 +37,15 @@ MAX_POINTS = 2_000_000
 MAX_SOURCE_ROWS = 200_000
 EXPORTS_AT_ONCE = 2
 EXPORTS_WAITING = 6
-LIGHTCURVES_PER_ALERT = 32
 # The stored integers and their units (lightcurves.<column>_unit = 10^d): a value is the integer / unit, written
 # with d decimals, as the survey published it.
 LIGHTCURVES = f"""
 select lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit, delta_flux_unit, flux_err_unit
-from lightcurves where lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
+from lightcurves where {OF_ALERT}
 """
 POINTS = f"""
 select lightcurve_id, hjd, mag, mag_err, delta_flux, flux_err from photometry_points
-where lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
+where {OF_ALERT}
 """
 
 
@@ -73,7 +74,7 @@ def values(column, unit):
 # Per lightcurve of an alert: how many points, and how many of them hold each column (count() skips NULL).
 COUNTS = f"""
 select lightcurve_id, count(*), {', '.join(f'count({c})' for c in COLUMNS[4:])} from photometry_points
-where lightcurve_id between :alert_id * {LIGHTCURVES_PER_ALERT} and :alert_id * {LIGHTCURVES_PER_ALERT} + 31
+where {OF_ALERT}
 group by lightcurve_id
 """
 
@@ -123,7 +124,7 @@ class ExportError(ValueError):
 async def alert_names(request, datasette):
     """The alerts to export, from ?names= or from the rows of ?from=, in order, each once."""
     if request.args.get("names"):
-        names = [n.strip() for n in request.args["names"].split(",") if n.strip()]
+        names = names_asked(request.args["names"])
         bad = [n for n in names if not parse_full_name(n)]
         if bad:
             raise ExportError(f"not alert names such as OGLE-2025-BLG-0001: {', '.join(bad[:5])[:200]}")
@@ -170,12 +171,8 @@ async def names_in(source, datasette):
 async def export_plan(database, names, max_points):
     """(alert_id, name, survey, points) of the known alerts in key order, as many as fit in max_points; the
     names the database does not have; and what was left out, in words (None if nothing)."""
-    found = {}
-    for start in range(0, len(names), 500):
-        chunk = names[start:start + 500]
-        rows = await database.execute(f"select alert_id, alert_name, survey, n_photometry from alerts "
-                                      f"where alert_name in ({', '.join('?' * len(chunk))})", chunk)
-        found.update({row[1]: tuple(row) for row in rows})
+    found = {row[1]: tuple(row) for row in await rows_for_names(
+        database, "select alert_id, alert_name, survey, n_photometry from alerts where alert_name in", names)}
     alerts, total = sorted(found.values()), 0
     planned = []
     for alert in alerts:

@@ -12,28 +12,24 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from microlensing_to_sqlite.names import parse_full_name
-from microlensing_to_sqlite.portal import get_only, portal_database
+from microlensing_to_sqlite.portal import get_only, names_asked, portal_database, rows_for_names
 
 # More than a page of results (Datasette's largest page is 1,000 rows; the default 100).
 MOST_NAMES = 1000
 CACHE = "public, max-age=86400"
 FIELDS = ["telescope", "band", "hjd_from", "hjd_to", "mag_bright", "mag_faint", "heights"]
+OF_NAMES = (f"select a.alert_name, {', '.join('s.' + f for f in FIELDS)} from alerts a "
+            "join sparklines s using (alert_id) where a.alert_name in")
 
 
 @get_only
 async def sparklines(request, datasette):
-    names = list(dict.fromkeys(n.strip() for n in request.args.get("names", "").split(",") if n.strip()))
+    names = names_asked(request.args.get("names", ""))
     if len(names) > MOST_NAMES:
         return Response.text(f"at most {MOST_NAMES} names at a time ({len(names)} asked)\n", status=400)
     names = [n for n in names if parse_full_name(n)]
-    found = {}
-    database = portal_database(datasette)
-    for start in range(0, len(names), 500):
-        chunk = names[start:start + 500]
-        rows = await database.execute(
-            f"select a.alert_name, {', '.join('s.' + f for f in FIELDS)} from alerts a "
-            f"join sparklines s using (alert_id) where a.alert_name in ({', '.join('?' * len(chunk))})", chunk)
-        found.update({row[0]: dict(zip(FIELDS, row[1:])) for row in rows})
+    rows = await rows_for_names(portal_database(datasette), OF_NAMES, names)
+    found = {row[0]: dict(zip(FIELDS, row[1:])) for row in rows}
     return Response(json.dumps({"time": "HJD - 2450000", "sparklines": found}, separators=(",", ":")),
                     content_type="application/json", headers={"Cache-Control": CACHE})
 

@@ -2,8 +2,6 @@
 
 import sqlite3
 
-import pytest
-
 from microlensing_to_sqlite.cli import main
 from microlensing_to_sqlite.plan import EXIT_OK, EXIT_REFUSED
 from microlensing_to_sqlite.ogle import site as ogle

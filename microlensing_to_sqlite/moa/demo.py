@@ -80,6 +80,6 @@ def write_season(mirror, rng, season, alerts, today_hjd):
         rows.append(index_row(name, event, rng))
         f_ref = 10 ** (0.4 * (ZP - event["Ibase"]))
         mirror.write(site.prime_display_url(name), display_page(name, event, rng, f_ref).encode())
-        mirror.write(f"{site.PRIME_ROOT}/alerts/datafile/MOA/{name.full}",
+        mirror.write(site.prime_datafile_url(name),
                      photometry_file(name, event, rng, today_hjd, f_ref).encode())
     mirror.write(site.prime_index_url(season), index_page(season, rows).encode())

@@ -72,6 +72,11 @@ def prime_display_url(name: AlertName):
     return f"{PRIME_ROOT}/alerts/display/{name.full}"
 
 
+def prime_datafile_url(name: AlertName):
+    """Where a 2025+ event's photometry is (the link its display page gives, as the demo and benchmarks write it)."""
+    return f"{PRIME_ROOT}/alerts/datafile/MOA/{name.full}"
+
+
 def alert_page_url(name: AlertName, internal_id=None):
     """The human-readable event page.
 
