@@ -21,9 +21,6 @@ from .mirror import Mirror
 from .names import parse_full_name
 from .registry import BY_KEY
 
-EXIT_UNEXPECTED = 1
-EXIT_REFUSED_ARGUMENTS = 2
-
 
 def whole_number(least):
     def check(text):
@@ -116,7 +113,7 @@ def main(argv=None, transport=None, today=None, observed_at=None, ftp_open=None)
     refusal = plan.refusal(options, today, Mirror(options.mirror))
     if refusal:
         print(f"error: {refusal}", file=sys.stderr)
-        return EXIT_REFUSED_ARGUMENTS
+        return plan.EXIT_REFUSED_ARGUMENTS
     try:
         return pipeline.run(options, transport=transport, today=today, observed_at=observed_at, ftp_open=ftp_open)
     except Exception as error:
@@ -124,4 +121,4 @@ def main(argv=None, transport=None, today=None, observed_at=None, ftp_open=None)
             raise
         print(f"error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
               f"(--debug shows where)", file=sys.stderr)
-        return EXIT_UNEXPECTED
+        return plan.EXIT_UNEXPECTED

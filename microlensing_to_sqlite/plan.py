@@ -7,6 +7,8 @@ from pathlib import Path
 from .formulas import hjd_today
 
 EXIT_OK = 0
+EXIT_UNEXPECTED = 1            # an error nobody foresaw: one line (--debug: the traceback)
+EXIT_REFUSED_ARGUMENTS = 2     # options that would build nothing or write where they cannot (refusal)
 EXIT_SOME_FILES_FAILED = 3
 EXIT_SOURCE_FAILED = 4
 EXIT_REFUSED = 5
