@@ -159,7 +159,9 @@ LONGEST_ANGLE_TEXT = 40
 # `17:51:48.02`, `17 51 48.02`, `17h51m48.02s`, `-28d59m03.3s`: three numbers with one separator each. Every
 # part matches a bounded run of characters of its own kind, so the match takes time linear in the text.
 LENIENT_SEXAGESIMAL = re.compile(
-    r"([+-]?)(\d{1,3})(?:[:hd]| {1,3})(\d{1,2})(?:[:m']| {1,3})(\d{1,2}(?:\.\d{0,12})?)(?:s|\")?")
+    r"([+-]?)(\d{1,3})(?:[:hd]| {1,3})(\d{1,2})(?:[:m']| {1,3})(\d{1,2}(?:\.\d{0,12})?)(?:s|\")?", re.ASCII)
+# Plain degrees as a person writes them: not float()'s other forms (`1_0`, `nan`, `inf`, Arabic-Indic digits).
+PLAIN_DEGREES = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 
 
 def sexagesimal_parts(text):
@@ -197,26 +199,26 @@ def angle_degrees(value, hours):
     """What a person typed for an RA (`hours`) or a Dec, in decimal degrees, or None if it is none.
 
     Plain degrees pass through; sexagesimal may be written with colons, spaces or h/d, m, s. Text longer than
-    LONGEST_ANGLE_TEXT is refused unread, and the pattern runs in linear time, so that no input can stall the
-    server that evaluates this inside a query.
+    LONGEST_ANGLE_TEXT, and anything that is neither text nor a number (a blob), is refused unread, and the
+    patterns run in linear time, so that no input can stall the server that evaluates this inside a query.
     """
-    if value is None:
-        return None
-    if isinstance(value, (int, float)):
+    # Inside SQL the value may be anything a query makes, a 300 MB blob included: only a number or short
+    # text is looked at, before anything is built from it.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         degrees = float(value)
-    else:
-        text = str(value).strip()
-        if len(text) > LONGEST_ANGLE_TEXT:
-            return None
-        try:
+    elif isinstance(value, str) and len(value) <= LONGEST_ANGLE_TEXT:
+        text = value.strip()
+        if PLAIN_DEGREES.fullmatch(text):
             degrees = float(text)
-        except ValueError:
+        else:
             match = LENIENT_SEXAGESIMAL.fullmatch(text)
             if not match:
                 return None
             sign, whole, minutes, seconds = match.groups()
             degrees = degrees_from_parts(-1.0 if sign == "-" else 1.0, float(whole), float(minutes), float(seconds),
                                          hours)
+    else:
+        return None
     if degrees is None or not math.isfinite(degrees):
         return None
     if hours:

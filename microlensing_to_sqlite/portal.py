@@ -1,7 +1,9 @@
 """What the portal's plugins share: the database's name (the file is microlensing.db, so its URLs are
-/microlensing/...), finding it among the databases Datasette serves, and the guards every route of ours keeps:
-GET only, a `from=` that can only name a page of this portal, and reads that run under the SQL time limit."""
+/microlensing/...), finding it among the databases Datasette serves, the guards every route of ours keeps:
+GET only, a `from=` that can only name a page of this portal, and reads that run under the SQL time limit, and
+the limits of what public SQL may do (`restrict_connection`, `ResultBudget`)."""
 
+import contextlib
 import functools
 import posixpath
 import sqlite3
@@ -56,13 +58,123 @@ async def rows_for_names(database, sql, names):
     return rows
 
 
-def read_in_thread(database, read, time_limit_ms):
+def read_in_thread(database, read, time_limit_ms, longest_value=None):
     """read(conn) run in one of Datasette's threads, off the event loop, every query under the SQL time limit
-    (which raises sqlite3.OperationalError "interrupted" when it is reached)."""
+    (which raises sqlite3.OperationalError "interrupted" when it is reached); with `longest_value`, the values
+    SQLite may make are allowed that many bytes instead of LONGEST_VALUE (our own bounded reads only)."""
     def limited(conn):
-        with sqlite_timelimit(conn, time_limit_ms):
+        with sqlite_timelimit(conn, time_limit_ms), values_up_to(conn, longest_value):
             return read(conn)
     return database.execute_fn(limited)
+
+
+# What public SQL may do ---------------------------------------------------------------------------------------
+#
+# Custom SQL is public, and the SQL time limit stops SQLite's loop but not memory: one zeroblob(), printf() or
+# randomblob() can ask for a gigabyte in a millisecond, and 50,000 rows of large values are gigabytes in
+# Python. So every value SQLite makes on a portal connection is at most LONGEST_VALUE bytes (50 times the
+# longest the database holds, a fit's model curve of ~20 KB), a result row at most LONGEST_ROW columns (the
+# widest table has 47), and the rows one query hands to Datasette at most RESULT_BYTES bytes.
+LONGEST_VALUE = 1_000_000
+LONGEST_ROW = 200
+LONGEST_SQL = 100_000
+RESULT_BYTES = 50_000_000
+# Column names of pragma functions whose values are the server's file paths.
+SERVER_PATHS = {("pragma_database_list", "file")}
+
+
+def refused(*arguments):
+    raise sqlite3.DatabaseError("not allowed on this portal")
+
+
+def restrict_connection(conn):
+    """Make one of the portal's connections safe for public SQL (see above). fts3_tokenizer() is refused in
+    both forms: with one argument it tells a library address, with two it replaces a tokenizer's code pointer
+    with any bytes, and the next fts3tokenize query crashes the server (SQLite built with
+    ENABLE_FTS3_TOKENIZER, as Debian's is). Server paths (pragma_database_list's file) read as NULL."""
+    for arguments in (1, 2):
+        conn.create_function("fts3_tokenizer", arguments, refused)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LONGEST_VALUE)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, LONGEST_ROW)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, LONGEST_SQL)
+    conn.set_authorizer(hide_server_paths)
+
+
+def hide_server_paths(action, table, column, database, trigger):
+    if action == sqlite3.SQLITE_READ and (table, column) in SERVER_PATHS:
+        return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
+@contextlib.contextmanager
+def values_up_to(conn, longest_value):
+    if longest_value is None:
+        yield
+        return
+    before = conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, longest_value)
+    try:
+        yield
+    finally:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, before)
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    pass
+
+
+class ResultBudget:
+    """A connection whose cursors stop a query once its rows hold more than RESULT_BYTES (text and blobs by
+    their length, anything else 8 bytes), with an error saying so. Datasette reads every query's rows with
+    fetchmany or fetchall on conn.cursor(): those are counted row by row, as they arrive."""
+
+    def __init__(self, conn, budget=RESULT_BYTES):
+        self.conn, self.budget = conn, budget
+
+    def __getattr__(self, name):
+        return getattr(self.conn, name)
+
+    def cursor(self, *arguments):
+        return BudgetedCursor(self.conn.cursor(*arguments), self.budget)
+
+
+class BudgetedCursor:
+    def __init__(self, cursor, budget):
+        self.cursor, self.budget, self.spent = cursor, budget, 0
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+    def __iter__(self):
+        for row in self.cursor:
+            self.spent += sum(len(value) if isinstance(value, (str, bytes)) else 8 for value in row)
+            if self.spent > self.budget:
+                raise ResultTooLarge(f"the result is larger than {self.budget // 1_000_000} MB, the most one "
+                                     f"request may read: ask for fewer rows or columns, or shorter values")
+            yield row
+
+    def fetchmany(self, size=None):
+        rows = []
+        for row in self:
+            rows.append(row)
+            if len(rows) >= (size or self.cursor.arraysize):
+                break
+        return rows
+
+    def fetchall(self):
+        return list(self)
+
+    def fetchone(self):
+        return next(iter(self), None)
+
+
+def budget_results(database):
+    """Every function Datasette runs on the database's connections gets them through a ResultBudget."""
+    run = database.execute_fn
+
+    async def execute_fn(fn):
+        return await run(lambda conn: fn(ResultBudget(conn)))
+
+    database.execute_fn = execute_fn
 
 
 def interrupted(error):

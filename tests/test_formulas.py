@@ -74,6 +74,7 @@ def test_typed_angles(typed, hours, degrees):
 @pytest.mark.parametrize("typed, hours", [
     ("267,95", True), ("360", True), ("-1", True), ("95", False), ("17:51:60", True), ("17:60:00", True),
     ("x", True), ("", True), (None, True), ("nan", False), ("inf", True), ("1:1:1" + " " * 50 + "x", True),
+    ("١٧:٥١:٤٨", True), ("２６７.９５", True), ("1_0", False), (b"17:51:48", True), (True, False),
 ])
 def test_typed_angles_that_are_not_angles_are_none(typed, hours):
     assert formulas.angle_degrees(typed, hours) is None
@@ -83,6 +84,14 @@ def test_a_typed_angle_longer_than_any_angle_is_refused_unread():
     # The old pattern took time growing with the square of the length on `1:1:1`, spaces, `x`; now the text
     # is refused before the pattern sees it, and the pattern itself has no nested repetition.
     assert formulas.angle_degrees("17:51:48." + "0" * formulas.LONGEST_ANGLE_TEXT, hours=True) is None
+
+
+def test_a_blob_is_refused_before_anything_is_built_from_it():
+    class Blob(bytes):
+        def __str__(self):
+            raise AssertionError("the blob was made into text")
+    assert formulas.angle_degrees(Blob(b"\x00" * 1000), hours=True) is None
+    assert formulas.angle_degrees(memoryview(b"17:51:48.02"), hours=True) is None
 
 
 def test_degrees_to_sexagesimal_round_trips():

@@ -134,3 +134,63 @@ async def test_an_angle_built_in_sql_is_refused_at_once(portal):
     response = await portal.client.get("/microlensing.json", params={
         "sql": "select ml_ra_degrees('1:1:1' || printf('%.*c', 40000, ' ') || 'x') as ra", "_shape": "array"})
     assert response.json() == [{"ra": None}]
+
+
+# What public SQL may do ---------------------------------------------------------------------------------------
+
+CRASH = """
+import asyncio, sys
+sys.path.insert(0, {root!r})
+from tests.conftest import portal_for
+async def main():
+    portal = portal_for.__wrapped__()({db!r})
+    for sql in ["select fts3_tokenizer('simple', x'4141414141414141')", "select hex(fts3_tokenizer('simple'))",
+                "/alerts?_where=fts3_tokenizer('simple', x'4141414141414141') is null",
+                "select count(*) from fts3tokenize where input = 'a b'"]:
+        path, sql = (sql.split("?_where=") if sql.startswith("/") else ("", sql))
+        response = await portal.client.get(f"/microlensing{{path}}.json", params={{
+            "_where" if path else "sql": sql, "_shape": "array"}})
+        body = response.json()
+        print(response.status_code, body["error"] if isinstance(body, dict) else body)
+asyncio.run(main())
+"""
+
+
+def test_the_tokenizer_pointer_cannot_be_replaced_or_read(demo_database, tmp_path):
+    # Before the fix the last query segfaulted the process: so it runs in a process of its own.
+    import subprocess
+    import sys
+    db = tmp_path / "microlensing.db"
+    db.write_bytes(demo_database.read_bytes())
+    with __import__("sqlite3").connect(db) as conn:
+        conn.execute("create virtual table fts3tokenize using fts3tokenize(simple)")
+    done = subprocess.run([sys.executable, "-c", CRASH.format(root=str(ROOT), db=str(db))], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    answers = done.stdout.splitlines()
+    assert [line.split()[0] for line in answers] == ["400", "400", "400", "200"], answers
+    assert "raised exception" in answers[0] and answers[3] == "200 [{'count(*)': 2}]"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("sql", ["select zeroblob(300000000) as x", "select randomblob(300000000) as x",
+                                 "select length(replace(hex(zeroblob(600000)), '0', '00')) as x"])
+async def test_no_value_public_sql_makes_is_large(portal, sql):
+    response = await portal.client.get("/microlensing.json", params={"sql": sql})
+    assert response.status_code == 400 and "too big" in response.text
+
+
+@pytest.mark.asyncio
+async def test_a_result_larger_than_the_budget_is_stopped_saying_so(portal):
+    from microlensing_to_sqlite.portal import RESULT_BYTES
+    sql = ("with recursive n(i) as (select 1 union all select i + 1 from n limit 200) "
+           f"select i, zeroblob({RESULT_BYTES // 100}) as x from n")
+    response = await portal.client.get("/microlensing.json", params={"sql": sql})
+    assert response.status_code == 400 and "larger than 50 MB" in response.text
+
+
+@pytest.mark.asyncio
+async def test_public_sql_does_not_show_server_paths(portal):
+    rows = (await portal.client.get("/microlensing.json", params={
+        "sql": "select name, file from pragma_database_list", "_shape": "array"})).json()
+    assert rows == [{"name": "main", "file": None}]
