@@ -44,25 +44,35 @@ def refresh_history(db_path, history):
 
 
 class DropRefused(Exception):
-    """A survey-season lost more than DROP_LIMIT of its alerts: a layout change or an outage, not news."""
+    """A survey-season lost more than DROP_LIMIT of its alerts or of its photometric points: a layout change, an
+    outage or a damaged mirror, not news."""
 
 
 DROP_LIMIT = 0.10
 
 
 def alert_drops(db_path, alerts):
-    """Survey-seasons of the database at db_path whose alert count fell by more than DROP_LIMIT."""
+    """Survey-seasons of the database at db_path whose alert count, or photometric point count, fell by more
+    than DROP_LIMIT. The points are counted from alerts.n_photometry: cheap at any size."""
     if not Path(db_path).is_file():
         return []
     with contextlib.closing(sqlite3.connect(db_path)) as previous:
         try:
-            before = dict(((s, y), n) for s, y, n in
-                          previous.execute("select survey, season, count(*) from alerts group by 1, 2"))
+            before = {(s, y): (n, points or 0) for s, y, n, points in previous.execute(
+                "select survey, season, count(*), sum(n_photometry) from alerts group by 1, 2")}
         except sqlite3.Error:
             return []
-    after = collections.Counter((a["survey"], a["season"]) for a in alerts)
-    return [f"{survey} {season}: {count} alerts before, {after[(survey, season)]} now"
-            for (survey, season), count in sorted(before.items()) if after[(survey, season)] < (1 - DROP_LIMIT) * count]
+    after_alerts, after_points = collections.Counter(), collections.Counter()
+    for alert in alerts:
+        after_alerts[(alert["survey"], alert["season"])] += 1
+        after_points[(alert["survey"], alert["season"])] += alert["n_photometry"] or 0
+    drops = []
+    for (survey, season), counts in sorted(before.items()):
+        for what, count, now in zip(("alerts", "photometry points"), counts,
+                                    (after_alerts[(survey, season)], after_points[(survey, season)])):
+            if now < (1 - DROP_LIMIT) * count:
+                drops.append(f"{survey} {season}: {count} {what} before, {now} now")
+    return drops
 
 
 def carried_from(db_path):
@@ -84,8 +94,9 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
     `plan` lists (Survey, seasons) pairs, e.g. [(registry.BY_KEY["ogle"], [2024, 2025])]; `events`, if given, limits
     the build to those AlertNames. Unless `full`, the events of the database being replaced whose inputs did not
     change are carried over, and everything outside the plan stays as it is. A mirror holding SYNTHETIC.txt at
-    its top is demo data, and the database says so. Unless `force`, a survey-season whose alerts dropped by
-    more than 10% against the database being replaced stops the build (DropRefused) and the old database stays.
+    its top is demo data, and the database says so. Unless `force`, a survey-season whose alerts, or whose
+    photometric points, dropped by more than 10% against the database being replaced stops the build
+    (DropRefused) and the old database stays.
     With a History, each changed value is appended to it (observed at `observed_at`) and the history goes into
     the database; `on_loaded(report)` runs just before that, to record the run. Events are read on `workers`
     processes (default: every core), and then every event whose inputs changed is fitted (fits.py) unless not `fit`.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import history, load, plan
-from .fetch import REMOVED, Fetcher, Politeness, Retries
+from .fetch import Fetcher, Politeness, Retries
 from .mirror import Mirror
 from .progress import Progress
 from .report import Report
@@ -31,8 +31,9 @@ def run(options, transport=None, today=None, observed_at=None, ftp_open=None):
         status, detail = fetch_and_load(options, mirror, today, transport, report, run_history, run_id,
                                         observed_at, ftp_open)
     except load.DropRefused as refusal:
-        status, detail = plan.EXIT_REFUSED, f"refused to replace {options.db}: alert counts dropped by more than " \
-                                            f"10% ({refusal}); the previous database stays; use --force to accept"
+        status, detail = plan.EXIT_REFUSED, f"refused to replace {options.db}: alert or photometry counts dropped " \
+                                            f"by more than 10% ({refusal}); the previous database stays; use " \
+                                            f"--force to accept"
     except BaseException as error:
         if run_history:
             run_history.finish_run(run_id, now_utc(), "failed", f"{type(error).__name__}: {error}", report.counts)
@@ -66,7 +67,7 @@ def fetch_and_load(options, mirror, today, transport, report, run_history, run_i
         finally:
             fetcher.close()
     if options.update:
-        changed = sum(c["fetched"] + c["removed"] for c in report.counts.values())
+        changed = sum(c["fetched"] for c in report.counts.values())
         markers = [survey.change_marker for survey, _ in fetched if survey.change_marker]
         if not changed and loaded_at is not None and not mirror.changed_since(loaded_at, ignore=markers):
             return plan.exit_status(report, fetched, loaded=False), f"nothing changed; {options.db} stays as it is"
@@ -145,11 +146,10 @@ class FetchStage:
         return self.fetcher.fetch([marker])[0].status == "unchanged"
 
     def count(self, outcomes, survey, season):
-        """Per survey-season counts of fetched, unchanged, missing, failed and skipped files; a failure, or a
-        file not asked for because its host kept failing, is also a problem with its URL and reason."""
+        """Per survey-season counts of fetched, unchanged, missing, gone, failed and skipped files; a failure, a
+        file the site lost (its copy kept), or a file not asked for because its host kept failing, is also a
+        problem with its URL and reason."""
         for outcome in outcomes:
             self.report.count(survey.name, season, outcome.status)
-            if outcome.detail.endswith(REMOVED):
-                self.report.count(survey.name, season, "removed")
-            if outcome.status in ("failed", "skipped"):
+            if outcome.status in ("gone", "failed", "skipped"):
                 self.report.problem("fetch_failed", survey.name, season, outcome.url, outcome.detail)

@@ -12,8 +12,9 @@ The lifecycle, for each survey and season the plan names:
    names plus every event the mirror holds files for (`mirrored_events`), and for each, in alert_id order,
    either carries the event over from the database being replaced (when neither its line in the list nor any
    file it was read from changed) or reads it again: `read_event(season, name, event)` fills an
-   `reading.Event` from the mirror alone, so that events are read on every core. `before_season` may add what
-   concerns the whole season (MOA's cross-identifications, for instance).
+   `reading.Event` from the mirror alone, so that events are read on every core (an event read again with fewer
+   points, and a file missing or bad, keeps the points it had: writer.DatabaseWriter.add_event).
+   `before_season` may add what concerns the whole season (MOA's cross-identifications, for instance).
 
 Every parser a survey uses raises `parsing.ParseError` on text it does not recognise; the load reports the file
 and goes on with the next event.
@@ -160,9 +161,10 @@ class Survey:
             if progress:
                 progress.start(f"load {self.name} {number}", len(due))
             for event in read_events(self, season, due, workers):
+                points = writer.add_event(event)  # first: it may add a problem (the previous points kept)
                 report.absorb(event, self.name, number)
                 report.count(self.name, number, "alerts")
-                report.count(self.name, number, "photometry", writer.add_event(event))
+                report.count(self.name, number, "photometry", points)
                 report.count(self.name, number, "read")
                 if progress:
                     progress.advance(error=not event.complete)

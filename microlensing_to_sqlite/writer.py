@@ -5,7 +5,9 @@ event whose inputs did not change is carried over as it is: its alert row, its c
 its photometry. Only the events read again have their photometry deleted and inserted; the small tables
 (alerts, events, crossmatches, cross-references, problems) are written whole at the end from what is carried
 and what was read, exactly as a build from an empty database writes them. So the result equals a full build
-of the same mirror, table by table.
+of the same mirror, table by table, but for one thing: an event read again with fewer points than it had,
+because one of its files is now missing or does not parse, keeps the points of the database being replaced
+(a "kept_previous" problem, which fails the run), where a full build has nothing to keep.
 """
 
 import json
@@ -26,6 +28,8 @@ SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.sea
 # Problems that belong to one run (a download that failed, an event named that the mirror does not have), not
 # to the mirror: never carried over.
 RUN_PROBLEMS = {"fetch_failed", "not_found"}
+# The problem of an event that keeps the points of the database being replaced (DatabaseWriter.add_event).
+KEPT_PREVIOUS = "kept_previous"
 
 
 class DatabaseWriter:
@@ -98,6 +102,8 @@ class DatabaseWriter:
         it was), with fetched_at refreshed as a new reading would give it; None if it must be read again."""
         if name not in self.alerts or name not in self.inputs:
             return None
+        if any(p["kind"] == KEPT_PREVIOUS for p in self.event_problems.get(name, [])):
+            return None  # its points are of an older reading: read it again, to keep them or to replace them
         previous_key, reads, fetched_from = self.inputs[name]
         if previous_key != key or reads_now(mirror, reads) != reads:
             return None
@@ -127,33 +133,51 @@ class DatabaseWriter:
 
     def add_event(self, event):
         """Add an event read from the mirror (reading.Event), in place of any previous version of it; return
-        how many photometric points it has."""
+        how many photometric points it has.
+
+        An event that now has fewer points than the database being replaced gave it, and a file that is missing
+        or does not parse, keeps its previous points, sparkline and inputs (so that its fit is kept too): a
+        site that lost its files for a night, or a damaged mirror, is not news. The alert row is the new one;
+        the event gets a problem that says so (added to `event`, before the report takes its problems)."""
         name = event.name.full
-        self.drop_alert(name)
         record = dict(event.record)
         fetched_from = record.pop("fetched_from", None)
-        record["n_photometry"] = self.add_lightcurves(event.name.alert_id, event.survey, event.lightcurves,
-                                                      (record.get("t0"), record.get("tE")))
+        kept = self.previous_points_to_keep(event)
+        if kept:
+            record["n_photometry"] = kept
+            # A file that does not parse says more than the files it held (a bundle's members), else the last
+            # file read is the one that had the points (the surveys read their photometry last).
+            cause = next((p for p in event.problems if p["kind"] != "missing"), event.problems[-1])
+            what = "missing from the mirror" if cause["kind"] == "missing" else f"does not parse ({cause['detail']})"
+            event.problem(KEPT_PREVIOUS, event.survey, event.name.season, cause["url"],
+                          f"{what}: the {kept:,} points of the previous build are kept", name)
+        else:
+            self.drop_alert(name)
+            record["n_photometry"] = self.add_lightcurves(event.name.alert_id, event.survey, event.lightcurves,
+                                                          (record.get("t0"), record.get("tE")))
+            self.inputs[name] = (event.key, event.reads, fetched_from)
         self.alerts[name] = record
         self.event_crossrefs[name] = list(event.crossrefs)
         self.event_problems[name] = list(event.problems)
-        self.inputs[name] = (event.key, event.reads, fetched_from)
         return record["n_photometry"]
+
+    def previous_points_to_keep(self, event):
+        """How many points the database being replaced has of the event, if it is to keep them; else None."""
+        previous = self.alerts.get(event.name.full) if self.incremental else None
+        if not (previous and previous["n_photometry"] and event.problems):
+            return None
+        read_now = sum(len(points) for _, _, points in merged(event.lightcurves))
+        return previous["n_photometry"] if read_now < previous["n_photometry"] else None
 
     def add_lightcurves(self, alert_id, survey, lightcurves, peak=(None, None)):
         """Insert an alert's lightcurves, each (telescope, band) one lightcurve keyed by its place among the
         alert's (sorted by telescope and band); the points of a repeated time once; and its sparkline, drawn
         around peak = (t0, tE). Return how many points."""
-        merged = {}
-        for telescope, band, points in lightcurves:
-            if len(points):
-                merged.setdefault((telescope, band), []).append(points)
-        if len(merged) > LIGHTCURVES_PER_ALERT:
-            raise ValueError(f"alert {alert_id} has {len(merged)} lightcurves; at most {LIGHTCURVES_PER_ALERT} fit")
-        total, drawn = 0, []
-        for place, ((telescope, band), parts) in enumerate(sorted(merged.items())):
-            points = parts[0].joined(parts[1:]).in_time_order()
-            drawn.append((telescope, band, points))
+        drawn = merged(lightcurves)
+        if len(drawn) > LIGHTCURVES_PER_ALERT:
+            raise ValueError(f"alert {alert_id} has {len(drawn)} lightcurves; at most {LIGHTCURVES_PER_ALERT} fit")
+        total = 0
+        for place, (telescope, band, points) in enumerate(drawn):
             lightcurve_id = alert_id * LIGHTCURVES_PER_ALERT + place
             stored = points.stored()
             units = [stored[name][0] if name in stored else None for name in COLUMNS]
@@ -233,6 +257,17 @@ class DatabaseWriter:
     def abandon(self):
         self.db.close()
         self.path.unlink(missing_ok=True)
+
+
+def merged(lightcurves):
+    """(telescope, band, points) of each telescope and band that has points, sorted: the parts of one joined,
+    in time order, a repeated time once."""
+    parts = {}
+    for telescope, band, points in lightcurves:
+        if len(points):
+            parts.setdefault((telescope, band), []).append(points)
+    return [(telescope, band, found[0].joined(found[1:]).in_time_order())
+            for (telescope, band), found in sorted(parts.items())]
 
 
 def insert(db, table, columns, rows):

@@ -17,14 +17,21 @@ LATEST_SQL = """
 select s.* from build_run_sources s where s.run_id = (select max(run_id) from build_run_sources)
 order by s.survey, s.season desc
 """
+# Every kind, missing files too: a file gone from the mirror costs an event its points unless an earlier
+# build's are kept ("kept_previous"), and either is worth seeing. Failures first, then what is kept, then what
+# is missing (many of which are deliberate: OGLE lists old events without files).
 PROBLEMS_SQL = """
 select survey, season, kind, count(*) as files, min(url) as example, min(detail) as detail
-from build_problems where kind != 'missing' group by 1, 2, 3 order by 1, 2 desc, 3
+from build_problems group by 1, 2, 3
+order by kind = 'missing', kind = 'kept_previous', 1, 2 desc, 3
 """
+# The words of a kind whose name does not say it ("parse_error" does: "1 file parse error").
+KIND_WORDS = {"kept_previous": "missing or bad, its event's points kept from an earlier build"}
 
 
-def verdict(latest):
-    """The latest run of one survey-season in words."""
+def verdict(latest, kept_events=0):
+    """The latest run of one survey-season in words; kept_events: how many of its events keep the points of an
+    earlier build (build_problems of kind kept_previous)."""
     if latest is None:
         return "not in the latest run"
     parts = []
@@ -34,6 +41,9 @@ def verdict(latest):
                           ("skipped", "skipped (host kept failing, or event long over)")]:
         if latest[column]:
             parts.append(f"{latest[column]:,} files {words}")
+    if kept_events:
+        keep = "event keeps" if kept_events == 1 else "events keep"
+        parts.append(f"{kept_events:,} {keep} the points of an earlier build (a file missing or bad)")
     return "; ".join(parts) or "all good"
 
 
@@ -42,15 +52,17 @@ async def health_variables(datasette):
     if database is None or not await database.table_exists("build_runs"):
         return {"sources": [], "runs": [], "problems": []}
     latest = {(r["survey"], r["season"]): dict(r) for r in await database.execute(LATEST_SQL)}
+    problems = [{**dict(r), "words": KIND_WORDS.get(r["kind"], r["kind"].replace("_", " "))}
+                for r in await database.execute(PROBLEMS_SQL)]
+    kept = {(p["survey"], p["season"]): p["files"] for p in problems if p["kind"] == "kept_previous"}
     sources = []
     for row in await database.execute(SOURCES_SQL):
         row = dict(row)
         row["latest"] = latest.get((row["survey"], row["season"]))
-        row["verdict"] = verdict(row["latest"])
+        row["verdict"] = verdict(row["latest"], kept.get((row["survey"], row["season"]), 0))
         row["broken"] = row["verdict"] != "all good"
         sources.append(row)
     runs = [dict(r) for r in await database.execute("select * from build_runs order by run_id desc limit 10")]
-    problems = [dict(r) for r in await database.execute(PROBLEMS_SQL)]
     return {"sources": sources, "runs": runs, "problems": problems}
 
 

@@ -109,6 +109,7 @@ class Fetcher:
             return outcome
         if answer.status in (404, 410):
             outcome = store.gone(self.mirror, url, answer.detail or f"HTTP {answer.status}")
-            self.validators.remember_missing(url)
+            if outcome.status == "missing":  # a kept copy keeps its validators: the next request is conditional
+                self.validators.remember_missing(url)
             return outcome
         return Outcome(url, "failed", f"HTTP {answer.status}")

@@ -1,11 +1,11 @@
 """An answer into the mirror, or not: a site's error page served with 200 where a data file belongs is refused
-(the good copy stays); the same bytes leave the file, and its time, alone; a file the site no longer has leaves
-the mirror too."""
+(the good copy stays); the same bytes leave the file, and its time, alone; a 404 or 410 for a file the mirror
+holds leaves the copy too (a survey's site may lose its files for a night: the copy may be the only one left)."""
 
 from urllib.parse import urlsplit
 
 from ..parsing import ParseError
-from .outcome import REMOVED, Outcome
+from .outcome import Outcome
 
 DATA_FILE_ENDINGS = (".dat", ".par", ".pysis", ".diapl", ".txt", ".tar.gz", "last.changed")
 
@@ -33,10 +33,10 @@ def held(mirror, url):
 
 
 def gone(mirror, url, detail):
-    """The site says the file is not there: so neither is it in the mirror."""
+    """The site says the file is not there: "missing" if the mirror has none either (an optional file the event
+    never had), else "gone", and the mirror keeps its copy. Only a person removes a copy from the mirror."""
     if mirror.has(url):
-        mirror.remove(url)
-        detail += REMOVED
+        return Outcome(url, "gone", f"{detail}: the site no longer has it; the mirror's copy is kept")
     return Outcome(url, "missing", detail)
 
 

@@ -1,5 +1,5 @@
 """An answer into the mirror, or not (microlensing_to_sqlite/fetch/store.py): a 200 replaces the copy whole, the
-same bytes leave it alone, a 404 or 410 removes it, and a failure keeps it."""
+same bytes leave it alone, and a 404 or 410 or a failure keeps it."""
 
 import os
 
@@ -33,10 +33,13 @@ def test_fetch_gone_is_missing(tmp_path, status):
     assert (outcome.status, outcome.detail) == ("missing", f"HTTP {status}")
 
 
-def test_fetch_404_removes_the_stale_mirror_copy(tmp_path):
+@pytest.mark.parametrize("status", [404, 410])
+def test_fetch_gone_keeps_the_mirror_copy_and_says_so(tmp_path, status):
     path = stale_copy(tmp_path)
-    fetch_one(tmp_path, Site())
-    assert not path.exists()
+    outcome = fetch_one(tmp_path, Site(answers={URL: respond(status, b"Not Found")}))
+    assert (outcome.status, outcome.detail) == (
+        "gone", f"HTTP {status}: the site no longer has it; the mirror's copy is kept")
+    assert path.read_bytes() == b"old copy\n"
 
 
 def test_fetch_persistent_500_keeps_the_old_mirror_copy(tmp_path):

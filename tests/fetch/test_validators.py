@@ -63,7 +63,14 @@ def test_a_damaged_state_file_is_ignored(tmp_path):
     assert outcome.status == "fetched" and URL in json.loads((tmp_path / STATE_FILE).read_text())
 
 
-def test_a_404_forgets_the_validators_and_remembers_when(tmp_path):
-    fetch_one(tmp_path, validated(b"x\n"))
+def test_a_404_for_a_file_never_held_remembers_when(tmp_path):
     fetch_one(tmp_path, Site())
     assert list(json.loads((tmp_path / STATE_FILE).read_text())[URL]) == ["missing_since"]
+
+
+def test_a_404_for_a_file_held_keeps_the_copy_and_its_validators(tmp_path):
+    fetch_one(tmp_path, validated(b"x\n"))
+    fetch_one(tmp_path, Site())
+    site = Site(otherwise=respond(304))
+    assert fetch_one(tmp_path, site).status == "unchanged"
+    assert site.to(OGLE_HOST)[0].headers["If-None-Match"] == VALIDATED["ETag"]

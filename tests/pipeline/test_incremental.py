@@ -1,6 +1,7 @@
 """An incremental build equals a full build of the same mirror, table by table, through a sequence of changes:
 new points, a refit, a new event, a removed file, a file that now fails to parse, an event gone from the list.
-And it reads again, and fits again, only what changed.
+And it reads again, and fits again, only what changed. (A photometry file that goes missing or bad is where the
+two differ by design: the incremental build keeps the event's previous points; tests/pipeline/test_lost_photometry.py.)
 
 Each step changes the demo mirror, then builds it twice from the same state: incrementally (the default) over the
 previous step's database, and in full (--full) into an empty one, with a copy of the same parameter history, so
@@ -83,11 +84,12 @@ def new_event(mirror):
 
 
 def removed_file(mirror):
-    mirror.remove(ogle.phot_url(OGLE_3))
+    mirror.remove(ogle.params_url(OGLE_3))
 
 
 def unparsable_file(mirror):
-    edit(mirror, first_pysis(mirror, KMT_2), lambda text: text.replace("\n", "\n***** ", 2))
+    """KMT-...-0002's page no longer parses (its pySIS files are still found, in the mirror's folder)."""
+    mirror.write(kmtnet.view_url(KMT_2), b"<html>Service Unavailable</html>\n")
 
 
 def gone_from_the_list(mirror):
