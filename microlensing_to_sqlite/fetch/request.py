@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ..parsing import quoted
+
 ATTEMPTS = 3
 # A server may ask for hours; five minutes is the longest one request waits before it counts as failed.
 RETRY_AFTER_CAP = 300.0
@@ -55,9 +57,9 @@ def http_get(client, url, headers, host):
         with host.slots:
             response = client.get(url, headers=headers)
     except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
-        raise Retry(f"{type(error).__name__}: {error}", None)
+        raise Retry(f"{type(error).__name__}: {quoted(error)}", None)
     except httpx.HTTPError as error:
-        return Answer(None, detail=f"{type(error).__name__}: {error}")
+        return Answer(None, detail=f"{type(error).__name__}: {quoted(error)}")
     status = response.status_code
     if status in RETRY_STATUSES:
         raise Retry(f"HTTP {status}", retry_after(response) if status in (429, 503) else None)
@@ -71,8 +73,8 @@ def ftp_get(ftp_open, url, timeout, host):
             return Answer(200, response.read())
     except OSError as error:  # urllib's URLError wraps ftplib's errors; timeouts and resets are plain
         if "550" in str(error):  # FTP's "no such file"
-            return Answer(404, detail=f"FTP {error}")
-        raise Retry(f"{type(error).__name__}: {error}", None)
+            return Answer(404, detail=f"FTP {quoted(error)}")
+        raise Retry(f"{type(error).__name__}: {quoted(error)}", None)
 
 
 def retry_after(response):

@@ -5,6 +5,8 @@ import io
 import tarfile
 import zlib
 
+from ..parsing import quoted
+
 
 class BundleError(ValueError):
     """The bytes are not a whole gzipped tar."""
@@ -21,4 +23,4 @@ def pysis_members(data):
             return {member.name.rsplit("/", 1)[-1]: bundle.extractfile(member).read().decode("utf-8", "replace")
                     for member in bundle.getmembers() if member.isfile() and member.name.endswith(".pysis")}
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
-        raise BundleError(f"expected a gzipped tar of .pysis files: {error}") from None
+        raise BundleError(f"expected a gzipped tar of .pysis files: {quoted(error)}") from None

@@ -94,3 +94,13 @@ def test_ftp_errors_are_retried(tmp_path):
     ftp_open, opened = ftp_serving(urllib.error.URLError("ftp error: timed out"), b"x\n")
     outcome = fetch_one(tmp_path, Site(), FTP, ftp_open=ftp_open)
     assert (outcome.status, len(opened)) == ("fetched", 2)
+
+
+def test_what_a_server_says_in_an_error_is_quoted_one_line_and_short(tmp_path):
+    """The detail is published on the health page: a server's words are cut to one line, capped and escaped."""
+    said = "550 " + "<script>x</script>\x1b[31m" * 40 + "\nsecond line of the server's reply"
+    ftp_open, _ = ftp_serving(urllib.error.URLError(said))
+    outcome = fetch_one(tmp_path, Site(), FTP, ftp_open=ftp_open)
+    assert outcome.status == "missing"
+    assert "\n" not in outcome.detail and "\x1b" not in outcome.detail and len(outcome.detail) < 160
+    assert "second line" not in outcome.detail
