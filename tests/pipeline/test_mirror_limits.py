@@ -40,3 +40,24 @@ def test_a_photometry_file_over_its_cap_is_a_reported_problem_not_read(mirror, m
     assert (status, photometry) == (3, (0,))
     assert problems == [(ogle.phot_url(OGLE_2025_0368),
                          "expected a photometry file of at most 100,000 bytes, found '171,771 bytes: not read'")]
+
+
+def test_a_link_to_a_file_outside_the_mirror_is_a_reported_problem_not_read(mirror):
+    secret = mirror.root.parent / "secret.txt"
+    secret.write_text("root:SECRET-OF-THE-MACHINE:0:0\n")
+    path = mirror.path(ogle.phot_url(OGLE_2025_0368))
+    path.unlink()
+    path.symlink_to(secret)
+    status, problems, photometry = build_ogle_2025(mirror)
+    assert (status, photometry) == (3, (0,))
+    assert problems == [(ogle.phot_url(OGLE_2025_0368),
+                         "expected a file inside the mirror, found 'a link to a file outside it: not read'")]
+
+
+def test_a_link_inside_the_mirror_is_read(mirror):
+    path = mirror.path(ogle.phot_url(OGLE_2025_0368))
+    kept = path.with_name("phot.dat.kept")
+    path.rename(kept)
+    path.symlink_to(kept)
+    status, problems, photometry = build_ogle_2025(mirror)
+    assert problems == [] and photometry[0] > 0
