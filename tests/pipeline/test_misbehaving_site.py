@@ -1,6 +1,6 @@
-"""A survey site that misbehaves costs what it sends and no more: a data link to another host is neither followed
-nor read from the mirror, nothing read from such a place reaches the public build_problems table, and an answer
-too big for its kind is refused without being held whole."""
+"""A survey page that links its data file on another host: the link is neither followed nor read from the mirror,
+and nothing read from such a place reaches the public build_problems table (the Fetcher's own refusal of such
+hosts, and of answers too big for their kind: tests/fetch)."""
 
 import pytest
 
