@@ -76,7 +76,7 @@ def parse_arguments(argv):
                         help="read every event of the plan again, into an empty database (default: carry over the "
                              "events whose files did not change, and keep what the plan does not name)")
     parser.add_argument("--workers", type=whole_number(1), default=None, metavar="N",
-                        help="processes that read events while one writes (default: one per core)")
+                        help="processes that read events while one writes (default, and at most: one per core)")
     parser.add_argument("--no-fit", dest="fit", action="store_false",
                         help="skip the joint point-lens fit of the events whose photometry changed (the fits table "
                              "is left empty)")
@@ -114,6 +114,11 @@ def main(argv=None, transport=None, today=None, observed_at=None, ftp_open=None)
     if refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return plan.EXIT_REFUSED_ARGUMENTS
+    workers = plan.usable_workers(options.workers)
+    if options.workers and workers < options.workers:
+        print(f"note: --workers {options.workers} is more than this machine's {workers} cores: using {workers}",
+              file=sys.stderr)
+        options.workers = workers
     try:
         return pipeline.run(options, transport=transport, today=today, observed_at=observed_at, ftp_open=ftp_open)
     except Exception as error:

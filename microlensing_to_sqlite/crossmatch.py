@@ -6,6 +6,7 @@ connected component of the pairs.
 """
 
 import collections
+import itertools
 import math
 
 import numpy
@@ -37,23 +38,25 @@ def delta_t0(a, b):
 def positional_pairs(alerts, radius_arcsec=DEFAULT_RADIUS_ARCSEC):
     """Pairs of alerts of different surveys within the radius, in the same or adjacent seasons.
 
-    One vectorised search over all alerts (astropy search_around_sky on a KD-tree), not a double loop.
+    One vectorised search (astropy search_around_sky on a KD-tree) per pair of surveys, not a double loop: alerts of
+    one survey are never paired, so that a survey alerting the same star again and again (thousands of alerts at
+    one position) costs memory for the pairs across surveys only.
     Returns (alert_a, alert_b, separation_arcsec) with alert_a's name sorting first.
     """
-    placed = [a for a in alerts if a.get("ra") is not None and a.get("dec") is not None]
-    if len(placed) < 2:
-        return []
-    sky = SkyCoord(numpy.array([a["ra"] for a in placed]) * units.deg,
-                   numpy.array([a["dec"] for a in placed]) * units.deg)
-    first, second, separation, _ = search_around_sky(sky, sky, radius_arcsec * units.arcsec)
+    by_survey = collections.defaultdict(list)
+    for alert in alerts:
+        if alert.get("ra") is not None and alert.get("dec") is not None:
+            by_survey[alert["survey"]].append(alert)
+    skies = {survey: SkyCoord(numpy.array([a["ra"] for a in placed]) * units.deg,
+                              numpy.array([a["dec"] for a in placed]) * units.deg)
+             for survey, placed in by_survey.items()}
     pairs = []
-    for i, j, arcsec in zip(first, second, separation.arcsec):
-        a, b = placed[i], placed[j]
-        if a["alert_name"] >= b["alert_name"] or a["survey"] == b["survey"]:
-            continue
-        if abs(a["season"] - b["season"]) > 1:
-            continue
-        pairs.append((a, b, round(float(arcsec), 3)))
+    for one, other in itertools.combinations(sorted(by_survey), 2):
+        first, second, separation, _ = search_around_sky(skies[one], skies[other], radius_arcsec * units.arcsec)
+        for i, j, arcsec in zip(first, second, separation.arcsec):
+            a, b = sorted([by_survey[one][i], by_survey[other][j]], key=lambda alert: alert["alert_name"])
+            if abs(a["season"] - b["season"]) <= 1:
+                pairs.append((a, b, round(float(arcsec), 3)))
     return pairs
 
 

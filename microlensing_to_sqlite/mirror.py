@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import limits
 from .parsing import ParseError
 
 
@@ -40,7 +41,8 @@ class Mirror:
 
         Anything at the path that is not a regular, readable, non-empty file (a folder, a pipe, a link that
         goes round in circles, a file we may not read, or nothing in it) is a ParseError naming the URL: a
-        site's empty answer or a damaged mirror, never a season of nothing.
+        site's empty answer or a damaged mirror, never a season of nothing. So are a link to a file outside the
+        mirror and a file bigger than its kind's cap (limits.py), neither of which is read.
         """
         path = self.path(url)
         try:
@@ -54,10 +56,24 @@ class Mirror:
                              else "a pipe, socket or device")
         if found.st_size == 0:
             raise ParseError(url, None, "a file with something in it", "an empty file")
+        if not self.holds(path):
+            raise ParseError(url, None, "a file inside the mirror", "a link to a file outside it: not read")
+        kind, cap = limits.cap_of(url)
         try:
-            return path.read_bytes()
+            if found.st_size <= cap:
+                with open(path, "rb") as file:
+                    data = file.read(cap + 1)  # no more than the cap, should the file have grown since
+                if len(data) <= cap:
+                    return data
         except OSError as error:
             raise ParseError(url, None, "a regular, readable file", error.strerror) from None
+        raise ParseError(url, None, f"{kind} of at most {limits.in_words(cap)}",
+                         f"{limits.in_words(max(found.st_size, cap + 1))}: not read")
+
+    def holds(self, path):
+        """Is the file at path, its links followed, inside the mirror?"""
+        root = os.path.realpath(self.root)
+        return os.path.commonpath([root, os.path.realpath(path)]) == root
 
     def read_text(self, url):
         """The mirrored file as text, or None if the mirror does not have it.

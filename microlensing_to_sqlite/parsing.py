@@ -20,6 +20,16 @@ from . import formulas
 from .formulas import HJD_OFFSET
 
 
+# What a problem quotes of a file or of an answer, at most: the problems are published (the health page), and
+# a file's bytes, or an answer's, are a survey's to publish, not ours (nor a stranger's, through a bad link).
+QUOTED_AT_MOST = 120
+
+
+def quoted(text):
+    """text as a problem may quote it: its first line, cut to QUOTED_AT_MOST characters, control characters escaped."""
+    return repr(str(text).split("\n", 1)[0][:QUOTED_AT_MOST])[1:-1]
+
+
 class ParseError(ValueError):
     """A survey file that does not have the layout we know."""
 
@@ -30,7 +40,7 @@ class ParseError(ValueError):
         self.found = found
         self.reason = f"expected {expected}"
         if found is not None:
-            self.reason += f", found {found[:120]!r}"
+            self.reason += f", found {found[:QUOTED_AT_MOST]!r}"
         where = f"{source}, line {line}" if line else str(source)
         super().__init__(f"{where}: {self.reason}")
 

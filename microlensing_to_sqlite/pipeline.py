@@ -22,7 +22,7 @@ def run(options, transport=None, today=None, observed_at=None, ftp_open=None):
     today = today or datetime.date.today()
     mirror = Mirror(options.mirror)
     # An offline build may be of someone else's mirror: it writes no history into it unless asked (--history).
-    history_path = options.history or (None if options.offline else history.default_path(mirror.root))
+    history_path = plan.history_path(options, mirror)
     run_history = history.History(history_path) if history_path else None
     mode = "offline" if options.offline else "update" if options.update else "live"
     run_id = run_history.start_run(now_utc(), mode) if run_history else None

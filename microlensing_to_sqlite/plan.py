@@ -1,9 +1,13 @@
 """What a run does: which seasons of which surveys, which events are due for a fetch, and what its exit
 status says. Pure decisions over the options, the mirror and the date; nothing here fetches or loads."""
 
+import contextlib
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 
+from . import history
 from .formulas import hjd_today
 
 EXIT_OK = 0
@@ -108,24 +112,47 @@ def refusal(options, today, mirror):
     elif not any(seasons for _, seasons in fetch_plan(options, today)):
         return "no season to fetch: " + "; ".join(
             f"{survey.name} has {min(survey.seasons(today))}-{max(survey.seasons(today))}" for survey in options.surveys)
-    return path_refusal("--db", Path(options.db)) or (options.history and history_refusal(Path(options.history)))
+    history_file = history_path(options, mirror)
+    return database_refusal("--db", Path(options.db), "a database this project built", {"build_info", "alerts"}) \
+        or (history_file and database_refusal("--history", Path(history_file), "a parameter history",
+                                              {"alert_history", "build_runs"}, not_in_it={"build_info"}))
 
 
-def path_refusal(option, path):
+def history_path(options, mirror):
+    """The history a run reads and appends to: --history, else (fetching) the mirror's own; None offline, where the
+    mirror may be someone else's."""
+    return options.history or (None if options.offline else history.default_path(mirror.root))
+
+
+def usable_workers(asked):
+    """The processes that read events: as many as asked for (default: one per core), but no more than the cores,
+    where more would only take turns, each with its own memory."""
+    cores = os.cpu_count() or 1
+    return min(asked or cores, cores)
+
+
+def database_refusal(option, path, what, tables, not_in_it=()):
+    """Why the SQLite file at path must not be written as `what`, in one sentence naming it; None if it may. A
+    file that is there must be SQLite with `tables` (and none of `not_in_it`), or hold no table at all: a
+    mistyped name must not replace another file, the irreplaceable history least of all."""
     if path.exists() and not path.is_file():
         return f"{option} {path} is not a file"
     if not path.parent.is_dir():
         return f"{option} {path}: the folder {path.parent} does not exist"
-    return None
-
-
-def history_refusal(path):
-    refused = path_refusal("--history", path)
-    if refused or not path.exists():
-        return refused
+    try:  # the build writes beside the file (<db>.building, the history's journal): a file made and gone at once
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        return f"{option} {path}: cannot write in the folder {path.parent} ({error.strerror})"
+    if not path.exists():
+        return None
     try:
-        with sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True) as db:
-            db.execute("select count(*) from sqlite_master").fetchone()
+        with contextlib.closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)) as db:
+            found = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
     except sqlite3.Error as error:
-        return f"--history {path} is not a parameter history ({error})"
+        return f"{option} {path} is not {what}: it is not an SQLite database ({error}); nothing was touched"
+    missing, foreign = sorted(set(tables) - found), sorted(set(not_in_it) & found)
+    if found and (missing or foreign):
+        has = f"it has no {' or '.join(missing)} table" if missing else f"it has a {' and '.join(foreign)} table"
+        return f"{option} {path} is not {what}: {has}; nothing was touched"
     return None

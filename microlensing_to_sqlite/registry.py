@@ -11,3 +11,5 @@ from .ogle import OGLE
 SURVEYS = (OGLE, MOA, KMTNET)
 BY_KEY = {survey.key: survey for survey in SURVEYS}
 BY_NAME = {survey.name: survey for survey in SURVEYS}
+# The hosts the fetcher may ask: those the surveys publish on, and no other.
+HOSTS = frozenset().union(*(survey.hosts for survey in SURVEYS))

@@ -23,6 +23,7 @@ and goes on with the next event.
 import dataclasses
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .parsing import ParseError
 from .reading import canonical_json, read_events
@@ -75,6 +76,17 @@ class Survey:
 
     def __repr__(self):
         return f"<survey {self.name}>"
+
+    @property
+    def hosts(self):
+        """The hosts the survey publishes on (its pages, its data, its change marker): the only hosts the build
+        asks, and the only ones a link found in its files may point to."""
+        return frozenset(urlsplit(url).hostname for url in (self.source["home_url"], self.source["data_url"],
+                                                            self.change_marker) if url)
+
+    def on_own_host(self, url):
+        """Is url on one of the survey's hosts? A link read from a page may point anywhere."""
+        return urlsplit(url).hostname in self.hosts
 
     # Seasons and the fetch plan: a survey implements these.
 

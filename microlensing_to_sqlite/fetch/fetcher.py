@@ -1,6 +1,7 @@
 """The Fetcher: every URL of a stage, the hosts side by side, each host within its limits (hosts.py), each
 request with its retries (request.py), conditional where the mirror holds a copy (validators.py), and every
-answer into the mirror (store.py). Tests pass an httpx.MockTransport, an ftp_open and a sleep."""
+answer into the mirror (store.py). Only the surveys' own hosts are asked (registry.HOSTS): a URL of any other
+host is refused unasked, whoever named it. Tests pass an httpx.MockTransport, an ftp_open and a sleep."""
 
 import collections
 import concurrent.futures
@@ -9,6 +10,7 @@ import urllib.request
 
 import httpx
 
+from ..registry import HOSTS
 from . import store
 from .hosts import Hosts, Politeness
 from .outcome import Outcome
@@ -21,8 +23,9 @@ USER_AGENT = ("microlensing-alert-database/0.1 (read-only aggregator of OGLE, MO
 
 class Fetcher:
     def __init__(self, mirror, transport=None, politeness=Politeness(), retries=Retries(), timeout=60.0,
-                 ftp_open=urllib.request.urlopen):
+                 ftp_open=urllib.request.urlopen, allowed_hosts=HOSTS):
         self.mirror, self.politeness, self.retries = mirror, politeness, retries
+        self.allowed_hosts = allowed_hosts
         self.timeout, self.ftp_open = timeout, ftp_open
         self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=True,
                                    headers={"User-Agent": USER_AGENT})
@@ -81,6 +84,8 @@ class Fetcher:
         if start is None:
             return Outcome(url, "skipped", f"not requested: the last {host.failures} requests to "
                                            f"{host.name} failed")
+        if host.name not in self.allowed_hosts:
+            return Outcome(url, "failed", "refused, not asked: its host is not one of the surveys' hosts")
         try:
             self.mirror.path(url)
         except ValueError as error:

@@ -1,5 +1,6 @@
 """One request, HTTP or FTP, with its retries: timeouts, connection errors, 429 and 5xx are asked again after an
-exponential backoff with jitter, or after the server's Retry-After; the wait holds back the whole host."""
+exponential backoff with jitter, or after the server's Retry-After; the wait holds back the whole host. An answer
+is read a piece at a time, and refused once it is bigger than its kind's cap (limits.py)."""
 
 import email.utils
 import random
@@ -7,6 +8,9 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
+
+from .. import limits
+from ..parsing import quoted
 
 ATTEMPTS = 3
 # A server may ask for hours; five minutes is the longest one request waits before it counts as failed.
@@ -51,28 +55,44 @@ def with_retries(ask, host, start, retries):
 
 def http_get(client, url, headers, host):
     """One HTTP GET in one of the host's slots. Raises Retry on what is worth asking again."""
+    kind, cap = limits.cap_of(url)
     try:
-        with host.slots:
-            response = client.get(url, headers=headers)
+        with host.slots, client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            if status in RETRY_STATUSES:
+                raise Retry(f"HTTP {status}", retry_after(response) if status in (429, 503) else None)
+            if status != 200:  # what a server says with a 304, 404 or 403 is not kept
+                return Answer(status, headers=response.headers)
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > cap:
+                return too_big(kind, cap)
+            body = bytearray()
+            for piece in response.iter_bytes():
+                body += piece
+                if len(body) > cap:
+                    return too_big(kind, cap)
+            return Answer(status, bytes(body), response.headers)
     except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
-        raise Retry(f"{type(error).__name__}: {error}", None)
+        raise Retry(f"{type(error).__name__}: {quoted(error)}", None)
     except httpx.HTTPError as error:
-        return Answer(None, detail=f"{type(error).__name__}: {error}")
-    status = response.status_code
-    if status in RETRY_STATUSES:
-        raise Retry(f"HTTP {status}", retry_after(response) if status in (429, 503) else None)
-    return Answer(status, response.content, response.headers)
+        return Answer(None, detail=f"{type(error).__name__}: {quoted(error)}")
 
 
 def ftp_get(ftp_open, url, timeout, host):
     """One FTP download (FTP has no conditional requests). A 550 is a file that is not there."""
+    kind, cap = limits.cap_of(url)
     try:
         with host.slots, ftp_open(url, timeout=timeout) as response:
-            return Answer(200, response.read())
+            body = response.read(cap + 1)
+        return too_big(kind, cap) if len(body) > cap else Answer(200, body)
     except OSError as error:  # urllib's URLError wraps ftplib's errors; timeouts and resets are plain
         if "550" in str(error):  # FTP's "no such file"
-            return Answer(404, detail=f"FTP {error}")
-        raise Retry(f"{type(error).__name__}: {error}", None)
+            return Answer(404, detail=f"FTP {quoted(error)}")
+        raise Retry(f"{type(error).__name__}: {quoted(error)}", None)
+
+
+def too_big(kind, cap):
+    return Answer(None, detail=f"refused: an answer bigger than {limits.in_words(cap)}, the most {kind} may be")
 
 
 def retry_after(response):

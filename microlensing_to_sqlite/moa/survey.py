@@ -78,8 +78,8 @@ class Moa(Survey):
     def followup_urls(self, mirror, name, bands):
         if old_layout(name.season):
             return []
-        display = self.read_display(mirror, name)
-        return [photometry_link(name, display)] if display and display.get("photometry_url") else []
+        link = photometry_url(name, {}, self.read_display(mirror, name))
+        return [link] if link and self.on_own_host(link) else []
 
     def read_display(self, mirror, name, record=None, report=None):
         url = display_url(name, record or self.season_list(mirror, name.season).get(name) or {})
@@ -142,6 +142,11 @@ class Moa(Survey):
         photometry = photometry_url(name, record, display)
         if photometry is None:
             return display is not None
+        if not self.on_own_host(photometry):  # neither fetched nor read from the mirror, whatever it holds there
+            event.problem("parse_error", self.name, name.season, display_url(name, record),
+                          "the page links its data file on a host that is not one of MOA's hosts: not followed",
+                          name.full)
+            return False
         return self.read_photometry(season, name, record, photometry, event) and display is not None
 
     def read_photometry(self, season, name, record, url, event):

@@ -30,3 +30,11 @@ def test_ftp_is_fetched_with_the_injected_opener(tmp_path):
     ftp_open, opened = ftp_serving(b"2025-06-01 12:00\n")
     outcome = fetch_one(tmp_path, Site(), FTP, ftp_open=ftp_open)
     assert (outcome.status, opened, Mirror(tmp_path).read_bytes(FTP)) == ("fetched", [FTP], b"2025-06-01 12:00\n")
+
+
+def test_a_url_of_a_host_no_survey_publishes_on_is_refused_unasked(tmp_path):
+    site = Site({"http://169.254.169.254/latest/meta-data/": b"secret\n"})
+    outcome = fetch_one(tmp_path, site, "http://169.254.169.254/latest/meta-data/")
+    assert (outcome.status, site.urls) == ("failed", [])
+    assert "not one of the surveys' hosts" in outcome.detail and "secret" not in outcome.detail
+    assert not (tmp_path / "169.254.169.254").exists()

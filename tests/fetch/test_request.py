@@ -8,6 +8,7 @@ import urllib.error
 import httpx
 import pytest
 
+from microlensing_to_sqlite import limits
 from microlensing_to_sqlite.fetch.request import ATTEMPTS
 from microlensing_to_sqlite.mirror import Mirror
 from tests.support.fetching import FTP, OGLE_HOST, URL, Sleeps, fetch_one, ftp_serving, stale_copy
@@ -94,3 +95,42 @@ def test_ftp_errors_are_retried(tmp_path):
     ftp_open, opened = ftp_serving(urllib.error.URLError("ftp error: timed out"), b"x\n")
     outcome = fetch_one(tmp_path, Site(), FTP, ftp_open=ftp_open)
     assert (outcome.status, len(opened)) == ("fetched", 2)
+
+
+def test_what_a_server_says_in_an_error_is_quoted_one_line_and_short(tmp_path):
+    """The detail is published on the health page: a server's words are cut to one line, capped and escaped."""
+    said = "550 " + "<script>x</script>\x1b[31m" * 40 + "\nsecond line of the server's reply"
+    ftp_open, _ = ftp_serving(urllib.error.URLError(said))
+    outcome = fetch_one(tmp_path, Site(), FTP, ftp_open=ftp_open)
+    assert outcome.status == "missing"
+    assert "\n" not in outcome.detail and "\x1b" not in outcome.detail and len(outcome.detail) < 160
+    assert "second line" not in outcome.detail
+
+
+def test_an_answer_bigger_than_its_kinds_cap_is_refused_and_not_stored(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "PHOTOMETRY", 1000, raising=False)
+    outcome = fetch_one(tmp_path, Site({URL: b"2457821.85063 20.079 0.223\n" * 100}))
+    assert outcome.status == "failed" and "refused" in outcome.detail and "1,000 bytes" in outcome.detail
+    assert Mirror(tmp_path).read_bytes(URL) is None
+
+
+def test_an_endless_answer_is_read_no_further_than_the_cap(tmp_path, monkeypatch):
+    """An answer without a Content-Length is streamed, and dropped once past the cap: never held whole."""
+    monkeypatch.setattr(limits, "PHOTOMETRY", 64 * 1024, raising=False)
+    sent = []
+
+    def endless():
+        while len(sent) < 10_000:  # 10 MB, should the fetcher read it all
+            sent.append(1)
+            yield b"x" * 1024
+
+    outcome = fetch_one(tmp_path, Site(answers={URL: lambda request, attempt: httpx.Response(200, content=endless())}))
+    assert outcome.status == "failed" and "refused" in outcome.detail
+    assert len(sent) < 100
+
+
+def test_an_ftp_answer_bigger_than_its_cap_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "LIST_OR_PAGE", 10, raising=False)
+    ftp_open, _ = ftp_serving(b"2025-06-01 12:00:00 and much more\n")
+    outcome = fetch_one(tmp_path, Site(), FTP, ftp_open=ftp_open)
+    assert outcome.status == "failed" and "refused" in outcome.detail
