@@ -1,6 +1,10 @@
 """An Atom feed of any result whose rows carry alert_name, e.g. /microlensing/black_hole_candidates.atom,
-so that a group can subscribe to new candidates. Each alert is one entry, updated when first seen."""
+so that a group can subscribe to new candidates. Each alert is one entry, updated when first seen; at most
+MOST_ENTRIES entries (the feed's subtitle says when there were more rows). Entry ids are the alerts' names
+(never the Host a request names) and links are paths, resolved against the feed's own address. The feed is
+made in a thread, off the server's event loop."""
 
+import asyncio
 import datetime
 from xml.etree import ElementTree
 
@@ -9,6 +13,9 @@ from datasette.utils.asgi import Response
 
 ATOM = "http://www.w3.org/2005/Atom"
 SUMMARY_FIELDS = ["survey", "t0", "t0_err", "tE", "tE_err", "u0", "Ibase", "b", "classification"]
+MOST_ENTRIES = 500
+ALERT_ID = "urn:microlensing-alert-database:alert:{}"
+FEED_ID = "urn:microlensing-alert-database:feed:{}"
 
 
 def element(parent, tag, text=None, **attributes):
@@ -18,19 +25,22 @@ def element(parent, tag, text=None, **attributes):
     return child
 
 
-def feed_xml(title, self_url, rows, alert_url):
+def feed_xml(title, self_path, columns, rows, alert_path):
+    rows = [dict(zip(columns, tuple(row))) for row in rows[:MOST_ENTRIES]] if rows else []
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     element(feed, "title", title)
-    element(feed, "id", self_url)
-    element(feed, "link", href=self_url, rel="self")
+    if len(rows) == MOST_ENTRIES:
+        element(feed, "subtitle", f"at most the first {MOST_ENTRIES} rows of the result")
+    element(feed, "id", FEED_ID.format(self_path))
+    element(feed, "link", href=self_path, rel="self")
     element(feed, "updated", max((row.get("first_seen") or row.get("fetched_at") or now for row in rows), default=now))
     element(element(feed, "author"), "name", "Microlensing Alert Database")
     for row in rows:
         entry = element(feed, "entry")
-        url = alert_url(row["alert_name"])
-        element(entry, "id", url)
+        url = alert_path(str(row["alert_name"]))
+        element(entry, "id", ALERT_ID.format(row["alert_name"]))
         element(entry, "title", f"{row['alert_name']}" + (f": tE {row['tE']} d" if row.get("tE") is not None else ""))
         element(entry, "link", href=url)
         element(entry, "updated", row.get("first_seen") or row.get("fetched_at") or now)
@@ -39,13 +49,13 @@ def feed_xml(title, self_url, rows, alert_url):
 
 
 async def render_atom(datasette, request, columns, rows, database, table, query_name):
-    records = [dict(zip(columns, tuple(row))) for row in rows]
     title = f"{query_name or table} - Microlensing Alert Database"
 
-    def alert_url(name):
-        return datasette.absolute_url(request, datasette.urls.row(database, "alerts", name))
+    def alert_path(name):
+        return datasette.urls.row(database, "alerts", name)
 
-    xml = feed_xml(title, datasette.absolute_url(request, request.full_path), records, alert_url)
+    xml = await asyncio.get_running_loop().run_in_executor(
+        None, feed_xml, title, request.full_path, columns, list(rows[:MOST_ENTRIES + 1]), alert_path)
     return Response(xml, content_type="application/atom+xml; charset=utf-8")
 
 

@@ -55,6 +55,48 @@ async def test_atom_feed_parses_back(portal):
     assert all(entry.find(f"{atom}updated").text for entry in feed.findall(f"{atom}entry"))
 
 
+def served_plugin(name):
+    """The module Datasette loaded from plugins/ (not the one `import plugins.<name>` makes)."""
+    from datasette.plugins import pm
+    return pm.get_plugin(f"{name}.py")
+
+
+@pytest.mark.asyncio
+async def test_atom_ids_and_links_do_not_come_from_the_host_a_request_names(portal):
+    response = await portal.client.get("/microlensing/alerts.atom?survey=OGLE", headers={"Host": "evil.example"})
+    assert "evil.example" not in response.text
+    feed = ElementTree.fromstring(response.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = feed.find(f"{atom}entry")
+    name = entry.find(f"{atom}title").text.split(":")[0]
+    assert entry.find(f"{atom}id").text == f"urn:microlensing-alert-database:alert:{name}"
+    assert entry.find(f"{atom}link").get("href") == f"/microlensing/alerts/{name}"
+
+
+@pytest.mark.asyncio
+async def test_an_atom_feed_holds_at_most_its_cap_and_says_so(portal, monkeypatch):
+    atom_feed = served_plugin("atom_feed")
+    monkeypatch.setattr(atom_feed, "MOST_ENTRIES", 3)
+    feed = ElementTree.fromstring((await portal.client.get("/microlensing/alerts.atom")).content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert len(feed.findall(f"{atom}entry")) == 3 and "first 3 rows" in feed.find(f"{atom}subtitle").text
+
+
+@pytest.mark.asyncio
+async def test_an_atom_feed_is_made_off_the_event_loop(portal, monkeypatch):
+    import asyncio
+    import time
+    atom_feed = served_plugin("atom_feed")
+    made = atom_feed.feed_xml
+    monkeypatch.setattr(atom_feed, "feed_xml", lambda *arguments: time.sleep(1.5) or made(*arguments))
+    feed = asyncio.create_task(portal.client.get("/microlensing/alerts.atom"))
+    started = time.monotonic()
+    await asyncio.sleep(0.3)  # the feed is being made
+    assert (await portal.client.get("/-/versions.json")).status_code == 200
+    assert time.monotonic() - started < 1.0
+    assert (await feed).status_code == 200
+
+
 @pytest.mark.asyncio
 async def test_black_hole_feed_is_offered(portal):
     response = await portal.client.get("/microlensing/black_hole_candidates")
