@@ -142,13 +142,21 @@ async def alert_names(request, datasette):
 
 
 async def names_in(source, datasette):
-    """The alert names of every row of a portal page, following its pages."""
+    """The alert names of every row of a portal page, following its pages; of a table or view only its
+    alert_name column is read. Stops as soon as the rows name more than MAX_ALERTS alerts."""
     path, _, query = source.partition("?")
     arguments = [(k, v) for k, v in urllib.parse.parse_qsl(query, keep_blank_values=True)
-                 if k not in ("_shape", "_size", "_next")]
+                 if k not in ("_shape", "_size", "_next", "_col", "_nocol")]
+    database = portal_database(datasette)
+    parts = urllib.parse.unquote(path).removesuffix(".json").split("/")
+    relation = parts[2] if len(parts) == 3 and parts[1] == database.name else None
+    if relation and (await database.table_exists(relation) or relation in await database.view_names()):
+        if "alert_name" not in await database.table_columns(relation):
+            raise ExportError(f"the rows of {source} have no alert_name column")
+        arguments.append(("_col", "alert_name"))
     url = (path if path.endswith(".json") else path + ".json") + "?" + urllib.parse.urlencode(
         arguments + [("_shape", "objects"), ("_size", "max")])
-    names, rows_read = [], 0
+    names, rows_read = {}, 0
     while url:
         response = await datasette.client.get(url)
         if response.status_code != 200:
@@ -162,10 +170,13 @@ async def names_in(source, datasette):
         rows_read += len(rows)
         if rows_read > MAX_SOURCE_ROWS:
             raise ExportError(f"{source} has more than {MAX_SOURCE_ROWS:,} rows; narrow it")
-        names += [row["alert_name"] for row in rows if row.get("alert_name")]
+        # A name is text: a query can make alert_name anything (a blob arrives as {"$base64": ...}).
+        names.update((row["alert_name"], None) for row in rows if isinstance(row.get("alert_name"), str))
+        if len(names) > MAX_ALERTS:
+            raise ExportError(f"{source} names more than {MAX_ALERTS:,} alerts, the most one export takes; narrow it")
         next_url = page.get("next_url")
         url = urllib.parse.urlsplit(next_url)._replace(scheme="", netloc="").geturl() if next_url else None
-    return names
+    return [name for name in names if name]
 
 
 async def export_plan(database, names, max_points):
@@ -215,7 +226,9 @@ async def stream_csv(database, planned, credits, left_out, writer, time_limit_ms
     await writer.send("\n".join(lines) + "\n" + ",".join(COLUMNS) + "\n")
     for alert_id, name, survey, _ in planned:
         try:
-            text = await read_in_thread(database, lambda conn: alert_csv(conn, alert_id, name, survey), time_limit_ms)
+            # One lightcurve's lines are one text made by SQLite: longer than public SQL's values may be.
+            text = await read_in_thread(database, lambda conn: alert_csv(conn, alert_id, name, survey), time_limit_ms,
+                                        longest_value=writer.limit)
         except Exception as error:
             if not interrupted(error):
                 raise
@@ -287,18 +300,21 @@ class AdmittedStream(AsgiStream):
 
 @get_only
 async def export(request, datasette):
+    """Admitted first (counted from now, so that a burst of requests cannot all pass the check together), then
+    the alerts read from ?from= in one of the slots, then the stream."""
     fmt = request.url_vars["format"]
-    try:
-        names = await alert_names(request, datasette)
-    except ExportError as error:
-        return Response.text(f"Cannot export: {error}\n", status=400)
     slots = export_slots(datasette)
     if slots["admitted"] >= EXPORTS_AT_ONCE + EXPORTS_WAITING:
         return Response.text("Too many exports at once: try again in a minute.\n", status=503,
                              headers={"Retry-After": "60"})
-    slots["admitted"] += 1  # counted from now, so that a burst of requests cannot all pass the check together
+    slots["admitted"] += 1
     try:
+        async with slots["semaphore"]:
+            names = await alert_names(request, datasette)
         return await admitted_export(datasette, fmt, names, slots)
+    except ExportError as error:
+        slots["admitted"] -= 1
+        return Response.text(f"Cannot export: {error}\n", status=400)
     except BaseException:
         slots["admitted"] -= 1
         raise

@@ -231,3 +231,44 @@ async def test_a_json_export_stopped_by_the_time_limit_says_where(demo_database,
     document = json.loads(text)
     assert (document["complete"], document["alerts"]) == (False, [])
     assert document["not_complete_because"] == f"stopped at {planned[0][1]}: reading its points took longer than the time limit"
+
+
+@pytest.mark.asyncio
+async def test_a_source_is_read_only_for_its_alert_names(demo_database, monkeypatch):
+    datasette = portal(demo_database)
+    asked = []
+    get = datasette.client.get
+
+    async def recorded(url, *arguments, **keywords):
+        asked.append(url)
+        return await get(url, *arguments, **keywords)
+
+    monkeypatch.setattr(datasette.client, "get", recorded)
+    response = await datasette.client.get("/-/photometry.csv", params={"from": "/microlensing/alerts?survey=OGLE"})
+    assert response.status_code == 200
+    assert [url for url in asked if "alerts.json" in url] and all(
+        "_col=alert_name" in url for url in asked if "alerts.json" in url)
+
+
+@pytest.mark.asyncio
+async def test_a_source_naming_more_alerts_than_an_export_takes_is_refused_at_once(demo_database, monkeypatch):
+    from datasette.plugins import pm
+    monkeypatch.setattr(pm.get_plugin("photometry_export.py"), "MAX_ALERTS", 3)  # the module Datasette serves
+    response = await portal(demo_database).client.get("/-/photometry.csv", params={"from": "/microlensing/alerts"})
+    assert response.status_code == 400 and "more than 3 alerts" in response.text
+
+
+@pytest.mark.asyncio
+async def test_a_source_whose_alert_name_is_not_text_is_refused_cleanly(demo_database):
+    response = await portal(demo_database).client.get("/-/photometry.csv", params={
+        "from": "/microlensing?sql=select x'00ff' as alert_name"})
+    assert response.status_code == 400 and "no alerts to export" in response.text
+
+
+@pytest.mark.asyncio
+async def test_the_source_is_read_only_once_admitted(demo_database):
+    datasette = portal(demo_database)
+    slots = photometry_export.export_slots(datasette)
+    slots["admitted"] = photometry_export.EXPORTS_AT_ONCE + photometry_export.EXPORTS_WAITING
+    response = await datasette.client.get("/-/photometry.csv", params={"from": "/microlensing/nothing_such"})
+    assert response.status_code == 503  # before: the source was read first (here: refused as 404)
