@@ -1,17 +1,15 @@
 """What the portal's plugins share: the database's name (the file is microlensing.db, so its URLs are
 /microlensing/...), finding it among the databases Datasette serves, the guards every route of ours keeps:
-GET only, a `from=` that can only name a page of this portal, and reads that run under the SQL time limit, and
+a `from=` that can only name a page of this portal, and reads that run under the SQL time limit, and
 the limits of what public SQL may do (`restrict_connection`, `ResultBudget`)."""
 
 import contextlib
-import functools
 import posixpath
 import sqlite3
 import urllib.parse
 
 from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
-from datasette.utils.asgi import Response
 
 DATABASE = "microlensing"
 # Longer than any path and query of this portal a person would pass on.
@@ -181,17 +179,6 @@ def interrupted(error):
     """Whether the error is the SQL time limit's: Datasette's QueryInterrupted, or SQLite's own in a thread."""
     return isinstance(error, QueryInterrupted) or (isinstance(error, sqlite3.OperationalError)
                                                    and "interrupted" in str(error))
-
-
-def get_only(route):
-    """A route that answers GET (and HEAD) and nothing else: 405, saying so, for POST, PUT, DELETE, ..."""
-    @functools.wraps(route)
-    async def guarded(request, datasette):
-        if request.method not in ("GET", "HEAD"):
-            return Response.text(f"{request.method} is not allowed here: only GET.\n", status=405,
-                                 headers={"Allow": "GET, HEAD"})
-        return await route(request, datasette)
-    return guarded
 
 
 class NotAPortalPath(ValueError):

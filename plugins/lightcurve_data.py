@@ -21,7 +21,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from microlensing_to_sqlite.formulas import aligned_magnitude, point_lens_magnitude
 from microlensing_to_sqlite.photometry import OF_ALERT
-from microlensing_to_sqlite.portal import DEFAULT_TIME_LIMIT_MS, get_only, interrupted, portal_database, read_in_thread
+from microlensing_to_sqlite.portal import DEFAULT_TIME_LIMIT_MS, interrupted, portal_database, read_in_thread
 
 # Above this many points a lightcurve is thinned: points far from the peak (|t - t0| > 3 tE, and at
 # least 30 days) are averaged in 5-day bins per telescope and band. The peak keeps every point.
@@ -226,12 +226,10 @@ async def answer(datasette, where, parameter):
                              status=503, headers={"Retry-After": "60"})
 
 
-@get_only
 async def alert_lightcurve(request, datasette):
     return await answer(datasette, "alert_name = ?", request.url_vars["name"])
 
 
-@get_only
 async def event_lightcurve(request, datasette):
     return await answer(datasette, "event_id = ?", request.url_vars["event_id"])
 

@@ -10,7 +10,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from microlensing_to_sqlite.names import resolve_typed_name
-from microlensing_to_sqlite.portal import get_only, portal_database
+from microlensing_to_sqlite.portal import portal_database
 from microlensing_to_sqlite.registry import SURVEYS
 
 
@@ -25,7 +25,6 @@ def register_routes():
     return [(r"^/-/resolve$", resolve)]
 
 
-@get_only
 async def resolve(request, datasette):
     typed = request.args.get("name", "")[:200]
     survey = request.args.get("survey") or None

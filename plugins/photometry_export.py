@@ -26,7 +26,7 @@ from datasette.utils.asgi import AsgiStream, Response
 
 from microlensing_to_sqlite.names import parse_full_name
 from microlensing_to_sqlite.photometry import OF_ALERT
-from microlensing_to_sqlite.portal import (DEFAULT_TIME_LIMIT_MS, SYNTHETIC_NOTE, NotAPortalPath, get_only, interrupted,
+from microlensing_to_sqlite.portal import (DEFAULT_TIME_LIMIT_MS, SYNTHETIC_NOTE, NotAPortalPath, interrupted,
                                           is_synthetic, names_asked, portal_database, portal_path, read_in_thread,
                                           rows_for_names)
 
@@ -298,7 +298,6 @@ class AdmittedStream(AsgiStream):
             self.slots["admitted"] -= 1
 
 
-@get_only
 async def export(request, datasette):
     """Admitted first (counted from now, so that a burst of requests cannot all pass the check together), then
     the alerts read from ?from= in one of the slots, then the stream."""

@@ -5,10 +5,9 @@ more than they give a search engine."""
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from microlensing_to_sqlite.portal import DATABASE, get_only
+from microlensing_to_sqlite.portal import DATABASE
 
 
-@get_only
 async def robots(request, datasette):
     queries = await datasette.get_canned_queries(DATABASE, None)
     lines = ["User-agent: *", "Disallow: /-/", "Disallow: /lightcurves", f"Disallow: /{DATABASE}?",

@@ -12,7 +12,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from microlensing_to_sqlite.names import parse_full_name
-from microlensing_to_sqlite.portal import get_only, names_asked, portal_database, rows_for_names
+from microlensing_to_sqlite.portal import names_asked, portal_database, rows_for_names
 
 # More than a page of results (Datasette's largest page is 1,000 rows; the default 100).
 MOST_NAMES = 1000
@@ -22,7 +22,6 @@ OF_NAMES = (f"select a.alert_name, {', '.join('s.' + f for f in FIELDS)} from al
             "join sparklines s using (alert_id) where a.alert_name in")
 
 
-@get_only
 async def sparklines(request, datasette):
     names = names_asked(request.args.get("names", ""))
     if len(names) > MOST_NAMES:

@@ -194,3 +194,20 @@ async def test_public_sql_does_not_show_server_paths(portal):
     rows = (await portal.client.get("/microlensing.json", params={
         "sql": "select name, file from pragma_database_list", "_shape": "array"})).json()
     assert rows == [{"name": "main", "file": None}]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("method, path, status", [
+    ("POST", "/microlensing/black_hole_candidates", 405), ("POST", "/microlensing", 405),
+    ("GET", "/microlensing.json?_shape=array", 400), ("GET", "/microlensing/alerts.json?_sort=nope", 400),
+    ("GET", "/microlensing/alerts?_sort_desc=nope", 400), ("GET", "/microlensing/photometry.json?_sort=x", 400),
+])
+async def test_a_wrong_request_is_a_4xx_with_a_sentence(portal, method, path, status):
+    response = await portal.client.request(method, path)
+    assert response.status_code == status and len(response.text) < 200, response.text[:300]
+
+
+@pytest.mark.asyncio
+async def test_sorting_by_a_real_column_still_works(portal):
+    response = await portal.client.get("/microlensing/alerts.json?_sort=tE&_shape=array&_size=3")
+    assert response.status_code == 200 and len(response.json()) == 3
