@@ -249,3 +249,20 @@ async def test_vendored_javascript_is_served(portal):
 async def test_datasette_vega_still_loads(portal):
     response = await portal.client.get("/microlensing/alerts")
     assert "datasette-vega" in response.text or "datasette_vega" in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("asked, shown", [
+    ("/microlensing/alerts?survey=OGLE", "/microlensing/alerts?survey=OGLE"),
+    ("/.//evil.example/x", "/evil.example/x"),  # the page's own check once let this through as //evil.example/x
+    ("//evil.example/x", "/microlensing/alerts"), ("javascript:alert(1)", "/microlensing/alerts"),
+    ("/microlensing/../-/photometry.csv", "/microlensing/alerts"),
+])
+async def test_the_viewer_pages_only_through_a_from_checked_on_the_server(portal, asked, shown):
+    import html
+    import json
+    import re
+    page = (await portal.client.get("/lightcurves", params={"from": asked})).text
+    config = json.loads(html.unescape(re.search(r'id="lightcurves-config">(.*?)</script>', page).group(1)))
+    assert config["from"] == shown and bool(config["note"]) == (shown == "/microlensing/alerts")
+    assert "location.search" not in page  # the page's script is static/lightcurves.js, which reads only the config
