@@ -124,7 +124,7 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
         present = {alert["survey"] for alert in writer.alerts.values()}
         writer.finish(report, {
             "built_at": observed_at,
-            "mirror": str(mirror.root),
+            "mirror": mirror.root.name,  # its name: the server's paths are not the public's business
             "synthetic": "1" if (mirror.root / SYNTHETIC_MARKER).is_file() else "0",
             "surveys": " ".join(survey.name for survey in SURVEYS if survey.name in present),
         }, history)

@@ -77,7 +77,7 @@ async def test_served_databases_are_immutable(portal):
 
 def test_serving_limits_are_set_deliberately():
     makefile = (ROOT / "Makefile").read_text()
-    for setting in ("max_returned_rows", "max_csv_mb", "sql_time_limit_ms", "suggest_facets"):
+    for setting in ("max_returned_rows", "max_csv_mb", "sql_time_limit_ms", "suggest_facets", "allow_download"):
         assert re.search(rf"--setting {setting} \S+", makefile), setting
     assert re.search(r"datasette serve -i ", makefile)
 
@@ -187,6 +187,14 @@ async def test_a_result_larger_than_the_budget_is_stopped_saying_so(portal):
            f"select i, zeroblob({RESULT_BYTES // 100}) as x from n")
     response = await portal.client.get("/microlensing.json", params={"sql": sql})
     assert response.status_code == 400 and "larger than 50 MB" in response.text
+
+
+@pytest.mark.asyncio
+async def test_the_databases_listed_do_not_show_server_paths(portal, demo_database):
+    response = await portal.client.get("/-/databases.json")
+    assert str(demo_database.parent) not in response.text and response.json()[0]["name"] == "microlensing"
+    info = (await portal.client.get("/microlensing/build_info.json?_shape=array&key=mirror")).json()
+    assert info == [{"key": "mirror", "value": "mirror"}]
 
 
 @pytest.mark.asyncio
