@@ -3,7 +3,8 @@
 Main columns carry units and UCDs, and the time columns refer to a TIMESYS that says what they are (HJD -
 2450000: heliocentric, origin JD 2450000); the surveys' credit lines are the file's description. Missing values
 stay missing (masked), never 0. The file is made in a thread, not on the server's event loop, and text cells
-are cut at LONGEST_CELL characters (the description says so), so that no cell makes every row of a column big.
+are cut at LONGEST_CELL characters (the description says so) and kept as variable-length text, so that no
+cell makes every row of its column big.
 """
 
 import asyncio
@@ -51,7 +52,8 @@ def masked_column(name, values):
     elif all(isinstance(v, numbers.Real) for v in present):  # an empty column is a missing number
         data = numpy.array([numpy.nan if v is None else v for v in values], dtype=float)
     else:
-        data = numpy.array(["" if v is None else str(v)[:LONGEST_CELL] for v in values], dtype=str)
+        # Objects, not numpy's fixed-width text: one long cell would make every row of the column that long.
+        data = numpy.array(["" if v is None else str(v)[:LONGEST_CELL] for v in values], dtype=object)
     unit, ucd = unit_and_ucd(name)
     column = MaskedColumn(data, name=name, mask=[v is None for v in values], unit=unit)
     column.meta["ucd"] = ucd
