@@ -10,7 +10,7 @@ YEARS ?=
 PORT ?= 8001
 
 # The settings the local portal and a published one share.
-SETTINGS := --setting suggest_facets off --setting max_returned_rows 50000 --setting sql_time_limit_ms 3000 \
+SETTINGS := --setting suggest_facets off --setting max_returned_rows 1000 --setting sql_time_limit_ms 3000 \
 	--setting facet_time_limit_ms 500 --setting default_cache_ttl 3600 --setting max_csv_mb 200 \
 	--setting allow_download off
 PORTAL_FILES := --metadata metadata.yml --plugins-dir plugins --template-dir templates --static assets:static/

@@ -18,7 +18,10 @@ Parts:
   crossmatch  positional matching of 75,000 alerts against a pairwise loop (benchmarks/crossmatch.py)
   serving     Datasette as `make serve` runs it on a database of 60,000 alerts and tens of millions of rows:
               pages against raw SQLite reads or Datasette's CSV streaming (benchmarks/serving.py)
-  load        50 concurrent clients against the same server (benchmarks/load.py)
+  load        50 concurrent clients against the same server; then 50 mixed clients, half of them sending what
+              the third security review sent (abandoned streams and exports, feeds and VOTables of the largest
+              pages, SQL asking for gigabytes), with /-/versions.json timed during the load and for a minute
+              after, against the same request on the idle server (benchmarks/load.py)
 
 Prints the results and, when every part ran (or with --results), writes them to benchmarks/RESULTS.md.
 Generated data go to a temporary folder under --work (benchmarks/work/, git-ignored), removed at the end
@@ -85,6 +88,8 @@ def parse_arguments(argv):
                                  help="requests of Datasette's CSV streaming timed (default 10: each takes seconds)")
     serving_options.add_argument("--clients", type=int, default=50)
     serving_options.add_argument("--load-requests", type=int, default=2000)
+    serving_options.add_argument("--hostile-seconds", type=float, default=30,
+                                 help="how long the 50 mixed clients, half of them hostile, run (default 30)")
     return parser.parse_args(argv)
 
 
@@ -164,6 +169,8 @@ def main(argv=None):
                     if "load" in a.only:
                         part("load", f"{a.clients} clients, {a.load_requests:,} requests",
                              lambda: load.run(base, db_path, a.clients, a.load_requests))
+                        part("hostile load", f"{a.clients} clients, half of them hostile, {a.hostile_seconds:g} s",
+                             lambda: load.run_mixed(base, db_path, a.clients, a.hostile_seconds))
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)

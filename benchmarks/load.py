@@ -7,6 +7,7 @@ and CSV exports. Reported: throughput, median and 99th percentile latency, and e
 """
 
 import asyncio
+import multiprocessing
 import random
 import sqlite3
 import statistics
@@ -96,3 +97,119 @@ def run(base, db_path, clients=50, total=3000):
         "by_kind": {kind: {"n": len(v), "p50": statistics.median(v), "p99": percentile(v, 0.99)}
                     for kind, v in sorted(by_kind.items())},
     }
+
+
+# Mixed clients, the hostile ones included (issue 19) ----------------------------------------------------------
+
+def hostile_mix(db_path, seed=7):
+    """(kind, path, abandon) of what the third security review sent besides ordinary browsing: streams and
+    exports left after their first bytes, feeds and VOTables of the largest pages, exports whose source is the
+    photometry view, public SQL asking for gigabytes, and ordinary pages. `abandon`: the client leaves after the
+    first chunk of the answer."""
+    rng = random.Random(seed)
+    ordinary = request_mix(db_path, 200, seed)
+    with sqlite3.connect(f"file:{db_path}?immutable=1", uri=True) as db:
+        names = [r[0] for r in db.execute("select alert_name from alerts order by n_photometry desc limit 50")]
+    hostile = [
+        ("view stream, abandoned", "/microlensing/photometry.csv?_stream=on", True),
+        ("table stream, abandoned", "/microlensing/alerts.csv?_stream=on&_size=max", True),
+        ("export, abandoned", "/-/photometry.csv?names=" + ",".join(names), True),
+        ("export from the photometry view", "/-/photometry.csv?from=/microlensing/photometry", False),
+        ("feed of a large page", "/microlensing/photometry.atom?_size=max", False),
+        ("VOTable of a large page", "/microlensing/alerts.votable?_size=max", False),
+        ("SQL asking for gigabytes", "/microlensing.json?sql=select+zeroblob(300000000)", False),
+        ("SQL asking for gigabytes", "/microlensing.json?sql=with+recursive+n(i)+as+(select+1+union+all+select+"
+                                     "i%2B1+from+n)+select+printf('%25.*c',900000,'x')+from+n", False),
+        ("angle of a blob", "/microlensing.json?sql=select+ml_ra_degrees(zeroblob(300000000))", False),
+    ]
+    return [(kind, path, False) for kind, path in ordinary], hostile, rng
+
+
+def probe(base, path, stop, answers, gap=0.1):
+    """In a process of its own, so that the clients' own work cannot delay it: ask for `path` every `gap` s until
+    `stop` is set, putting (wall time asked, latency) into `answers` (infinite latency: no answer)."""
+    with httpx.Client(base_url=base, timeout=120) as client:
+        while not stop.is_set():
+            asked, start = time.time(), time.perf_counter()
+            try:
+                client.get(path)
+                latency = time.perf_counter() - start
+            except httpx.HTTPError:
+                latency = float("inf")
+            answers.put((asked, latency))
+            time.sleep(max(0.0, gap - (time.perf_counter() - start)))
+        answers.put(None)
+
+
+async def _mixed(base, db_path, clients, seconds, recovery_seconds, idle_seconds=5):
+    ordinary, hostile, rng = hostile_mix(db_path)
+    results = []
+    context = multiprocessing.get_context("fork")
+    stop, answers = context.Event(), context.Queue()
+    prober = context.Process(target=probe, args=(base, "/-/versions.json", stop, answers))
+    prober.start()
+    await asyncio.sleep(idle_seconds)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        loading = {"on": True}
+
+        async def worker(index):
+            while loading["on"]:
+                kind, path, abandon = rng.choice(hostile) if index % 2 else rng.choice(ordinary)
+                asked = time.perf_counter()
+                try:
+                    async with client.stream("GET", path) as response:
+                        async for _ in response.aiter_raw():
+                            if abandon:
+                                break
+                        status = response.status_code
+                except httpx.HTTPError as error:
+                    status = type(error).__name__
+                results.append((kind, status, time.perf_counter() - asked))
+
+        started = time.time()
+        workers = [asyncio.create_task(worker(i)) for i in range(clients)]
+        await asyncio.sleep(seconds)
+        loading["on"] = False
+        ended = time.time()
+        for task in workers:  # a client still inside a long answer leaves it there, as a person closing the tab
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+    await asyncio.sleep(recovery_seconds)
+    stop.set()
+    probes = list(iter(answers.get, None))
+    prober.join()
+    idle = [latency for at, latency in probes if at < started]
+    during = [latency for at, latency in probes if started <= at < ended]
+    after = [(at - ended, latency) for at, latency in probes if at >= ended]
+    idle_p99 = percentile(idle, 0.99)
+    by_kind = {}
+    for kind, status, latency in results:
+        entry = by_kind.setdefault(kind, {"n": 0, "statuses": {}, "latencies": []})
+        entry["n"] += 1
+        entry["statuses"][str(status)] = entry["statuses"].get(str(status), 0) + 1
+        entry["latencies"].append(latency)
+    return {
+        "clients": clients, "seconds": ended - started, "requests": len(results),
+        "idle": {"n": len(idle), "p50": statistics.median(idle), "p99": idle_p99},
+        "during": {"n": len(during), "p50": statistics.median(during), "worst": max(during)},
+        "recovered_after": recovered_after(after, max(2 * idle_p99, idle_p99 + 0.02)),
+        # 503 with Retry-After is the portal turning work away on purpose; anything else from 500 up is a fault.
+        "server_errors": sum(1 for _, status, _ in results if isinstance(status, int) and status >= 500
+                             and status != 503),
+        "turned_away": sum(1 for _, status, _ in results if status == 503),
+        "by_kind": {kind: {"n": e["n"], "statuses": e["statuses"], "p50": statistics.median(e["latencies"])}
+                    for kind, e in sorted(by_kind.items())},
+    }
+
+
+def recovered_after(probes, fast):
+    """Seconds after the load ended from which every later probe was at most `fast`; None if it never was."""
+    for index, (at, _) in enumerate(probes):
+        if all(latency <= fast for _, latency in probes[index:]) and len(probes) - index >= 10:
+            return at
+    return None
+
+
+def run_mixed(base, db_path, clients=50, seconds=30, recovery_seconds=60):
+    return asyncio.run(_mixed(base, db_path, clients, seconds, recovery_seconds))

@@ -126,6 +126,17 @@ def render(results, a, cmd, durations, total, load_before, load_after, source=""
             f"{l['throughput']:,.1f} req/s; p50 {ms(l['p50'])}, p99 {ms(l['p99'])} | - | - | 0 errors | "
             f"{l['errors']} errors: {'met' if l['errors'] == 0 else '**missed**'} | `{cmd['load']}` |")
         notes += load_notes(l)
+    h = results.get("hostile load")
+    if h:
+        back = h["recovered_after"]
+        met = h["during"]["worst"] < 1.0 and back is not None and back <= 60 and h["server_errors"] == 0
+        lines.append(
+            f"| 19 | /-/versions.json while {h['clients']} mixed clients, half of them hostile, run {h['seconds']:.0f} s: "
+            f"worst; back to idle speed after the load | {ms(h['during']['worst'])}; "
+            f"{'never' if back is None else f'{back:.1f} s'} | {ms(h['idle']['p99'])} (p99, idle server) | "
+            f"{h['during']['worst'] / h['idle']['p99']:.1f}x (worst) | worst < 1 s, idle again within 60 s, no 5xx | "
+            f"{'met' if met else '**missed**'} | `{cmd['load']}` |")
+        notes += hostile_notes(h)
     if failures:
         notes += ["## Parts that failed", ""] + [f"- {name}: `{error}`" for name, error in failures.items()] + [""]
     return "\n".join(lines + [""] + notes + [""])
@@ -248,6 +259,19 @@ def serving_notes(d, v):
         f"{v['pressure']['exports_seconds']:.1f} s, while one client asked for /-/versions.json again and again.",
         f"- Requests that did not answer 200 while these were timed: {len(v['errors'])}"
         f"{': ' + json.dumps(v['errors'][:3]) if v['errors'] else ''}.", ""]
+
+
+def hostile_notes(h):
+    kinds = "; ".join(f"{kind} {e['n']:,} ({', '.join(f'{s} x{n}' for s, n in e['statuses'].items())}, "
+                      f"p50 {ms(e['p50'])})" for kind, e in h["by_kind"].items())
+    return ["## 19. Hostile load", "",
+            f"- {h['clients']} clients for {h['seconds']:.0f} s, every other one sending one of the requests of the third "
+            f"security review (a client that leaves after the first bytes, as a person closing the tab). By kind: {kinds}.",
+            f"- /-/versions.json, asked every 0.1 s on a connection of its own: idle p50 {ms(h['idle']['p50'])}, "
+            f"p99 {ms(h['idle']['p99'])}; during the load ({h['during']['n']} requests) p50 {ms(h['during']['p50'])}, "
+            f"worst {ms(h['during']['worst'])}; every request from "
+            f"{'never' if h['recovered_after'] is None else format(h['recovered_after'], '.1f') + ' s'} after the load "
+            f"ended was back within twice the idle p99. Server errors (5xx): {h['server_errors']}.", ""]
 
 
 def load_notes(l):

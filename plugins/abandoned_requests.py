@@ -15,7 +15,16 @@ def asgi_wrapper():
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             messages = asyncio.Queue()
-            response = asyncio.ensure_future(app(scope, messages.get, send))
+
+            async def send_and_yield(message):
+                await send(message)
+                # A write into a closed connection does not wait, so a stream writing row after row never lets
+                # the server hear that its client has gone (and asyncio logs every such write): yielding once
+                # after each part of a body lets it, and the watch below cancels the stream.
+                if message["type"] == "http.response.body" and message.get("more_body"):
+                    await asyncio.sleep(0)
+
+            response = asyncio.ensure_future(app(scope, messages.get, send_and_yield))
 
             async def watch():
                 while True:

@@ -2,14 +2,15 @@
 so that a group can subscribe to new candidates. Each alert is one entry, updated when first seen; at most
 MOST_ENTRIES entries (the feed's subtitle says when there were more rows). Entry ids are the alerts' names
 (never the Host a request names) and links are paths, resolved against the feed's own address. The feed is
-made in a thread, off the server's event loop."""
+made in the rendering thread (portal.render_in_thread), off the server's event loop."""
 
-import asyncio
 import datetime
 from xml.etree import ElementTree
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+
+from microlensing_to_sqlite.portal import Busy, render_in_thread
 
 ATOM = "http://www.w3.org/2005/Atom"
 SUMMARY_FIELDS = ["survey", "t0", "t0_err", "tE", "tE_err", "u0", "Ibase", "b", "classification"]
@@ -54,8 +55,11 @@ async def render_atom(datasette, request, columns, rows, database, table, query_
     def alert_path(name):
         return datasette.urls.row(database, "alerts", name)
 
-    xml = await asyncio.get_running_loop().run_in_executor(
-        None, feed_xml, title, request.full_path, columns, list(rows[:MOST_ENTRIES + 1]), alert_path)
+    try:
+        xml = await render_in_thread(feed_xml, title, request.full_path, columns, list(rows[:MOST_ENTRIES + 1]),
+                                     alert_path)
+    except Busy as error:
+        return Response.text(f"{error}\n", status=503, headers={"Retry-After": "60"})
     return Response(xml, content_type="application/atom+xml; charset=utf-8")
 
 

@@ -1,14 +1,14 @@
 """Requests Datasette 0.65 answers with a 500 (a server error) although the request is what is wrong: here they
 get a 4xx with a sentence. The portal is read-only, so nothing but GET and HEAD is ever served (a POST to a
 canned query crashed); `/microlensing.json` without `sql=` crashed on `_shape=array`; `_sort` of a column the
-table does not have crashed."""
+table does not have crashed; a CSV whose first page took longer than the SQL time limit crashed."""
 
 import urllib.parse
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from microlensing_to_sqlite.portal import DATABASE, portal_database
+from microlensing_to_sqlite.portal import DATABASE, interrupted, portal_database
 
 FORMATS = (".json", ".csv", ".votable", ".atom")
 
@@ -48,3 +48,11 @@ def asgi_wrapper(datasette):
             return await app(scope, receive, send)
         return refusing_bad_requests
     return wrap
+
+
+@hookimpl
+def handle_exception(exception):
+    if interrupted(exception):
+        return Response.text("The query took longer than the SQL time limit: narrow it (fewer rows, a filter), "
+                             "or try again when the portal is less busy.\n", status=400)
+    return None

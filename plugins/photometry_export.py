@@ -34,7 +34,7 @@ COLUMNS = ["alert_name", "survey", "telescope", "band", "hjd", "mag", "mag_err",
 MAX_ALERTS = 5000
 MAX_POINTS = 2_000_000
 # The rows of `from` read to find its alerts: a source larger than this (the photometry view, say) is refused.
-MAX_SOURCE_ROWS = 200_000
+MAX_SOURCE_ROWS = 2 * MAX_ALERTS
 EXPORTS_AT_ONCE = 2
 EXPORTS_WAITING = 6
 # The stored integers and their units (lightcurves.<column>_unit = 10^d): a value is the integer / unit, written

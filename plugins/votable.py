@@ -2,12 +2,11 @@
 
 Main columns carry units and UCDs, and the time columns refer to a TIMESYS that says what they are (HJD -
 2450000: heliocentric, origin JD 2450000); the surveys' credit lines are the file's description. Missing values
-stay missing (masked), never 0. The file is made in a thread, not on the server's event loop, and text cells
+stay missing (masked), never 0. The file is made in the rendering thread (portal.render_in_thread), not on the server's event loop, and text cells
 are cut at LONGEST_CELL characters (the description says so) and kept as variable-length text, so that no
 cell makes every row of its column big.
 """
 
-import asyncio
 import io
 import numbers
 
@@ -17,6 +16,8 @@ from astropy.io.votable.tree import TimeSys
 from astropy.table import MaskedColumn, Table
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+
+from microlensing_to_sqlite.portal import Busy, render_in_thread
 
 # column: (unit, UCD). Parameters' uncertainties (`<name>_err`) take the unit and "stat.error;" + UCD.
 COLUMNS = {
@@ -47,15 +48,18 @@ def unit_and_ucd(column):
 
 def masked_column(name, values):
     present = [v for v in values if v is not None]
+    missing = [v is None for v in values]
     if present and all(isinstance(v, int) for v in present):
         data = numpy.array([0 if v is None else v for v in values], dtype=numpy.int64)
     elif all(isinstance(v, numbers.Real) for v in present):  # an empty column is a missing number
         data = numpy.array([numpy.nan if v is None else v for v in values], dtype=float)
     else:
-        # Objects, not numpy's fixed-width text: one long cell would make every row of the column that long.
+        # Objects, not numpy's fixed-width text: one long cell would make every row of the column that long. A
+        # missing text is the empty string, VOTable's null for text (astropy cannot write masked objects).
         data = numpy.array(["" if v is None else str(v)[:LONGEST_CELL] for v in values], dtype=object)
+        missing = False
     unit, ucd = unit_and_ucd(name)
-    column = MaskedColumn(data, name=name, mask=[v is None for v in values], unit=unit)
+    column = MaskedColumn(data, name=name, mask=missing, unit=unit)
     column.meta["ucd"] = ucd
     return column
 
@@ -88,7 +92,10 @@ async def render_votable(datasette, columns, rows, database, table, query_name):
     description = (f"{table or query_name or 'query'} from the Microlensing Alert Database. {TIME_NOTE} Text "
                    f"longer than {LONGEST_CELL:,} characters is cut. " + await credits(datasette, database))
     rows = [tuple(row) for row in rows]
-    body = await asyncio.get_running_loop().run_in_executor(None, votable_bytes, columns, rows, description)
+    try:
+        body = await render_in_thread(votable_bytes, columns, rows, description)
+    except Busy as error:
+        return Response.text(f"{error}\n", status=503, headers={"Retry-After": "60"})
     name = table or query_name or "query"
     return Response(body, content_type="application/x-votable+xml",
                     headers={"Content-Disposition": f'attachment; filename="{name}.votable.xml"'})

@@ -54,7 +54,8 @@ async def test_canned_query_parameters_are_parameters(portal, demo_database, val
 @pytest.mark.asyncio
 @pytest.mark.parametrize("sql", ["insert into alerts (alert_name) values ('x')", "delete from alerts",
                                  "drop table alerts", "update alerts set tE = 0", "pragma writable_schema = on",
-                                 "attach database '/tmp/x.db' as x", "vacuum"])
+                                 "attach database '/tmp/x.db' as x", "vacuum",
+                                 "select load_extension('/lib/x86_64-linux-gnu/libc.so.6')"])
 async def test_no_sql_writes(portal, demo_database, sql):
     before = digest(demo_database)
     response = await get(portal, "/microlensing.json", sql=sql)
@@ -186,7 +187,7 @@ async def test_a_result_larger_than_the_budget_is_stopped_saying_so(portal):
     sql = ("with recursive n(i) as (select 1 union all select i + 1 from n limit 200) "
            f"select i, zeroblob({RESULT_BYTES // 100}) as x from n")
     response = await portal.client.get("/microlensing.json", params={"sql": sql})
-    assert response.status_code == 400 and "larger than 50 MB" in response.text
+    assert response.status_code == 400 and f"larger than {RESULT_BYTES // 1_000_000} MB" in response.text
 
 
 @pytest.mark.asyncio
@@ -219,3 +220,22 @@ async def test_a_wrong_request_is_a_4xx_with_a_sentence(portal, method, path, st
 async def test_sorting_by_a_real_column_still_works(portal):
     response = await portal.client.get("/microlensing/alerts.json?_sort=tE&_shape=array&_size=3")
     assert response.status_code == 200 and len(response.json()) == 3
+
+
+SLOW_WHERE = "(with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c) > 0"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["/microlensing/alerts.csv", "/microlensing/alerts.csv?_stream=on"])
+async def test_a_csv_past_the_time_limit_says_so(portal, path):
+    response = await portal.client.get(path, params={"_where": SLOW_WHERE, "_timelimit": "100"})
+    assert response.status_code == 400 and "time limit" in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["/microlensing/alerts.votable", "/microlensing/alerts.atom"])
+async def test_large_renderings_beyond_those_waiting_are_told_to_come_back(portal, path, monkeypatch):
+    from microlensing_to_sqlite import portal as shared
+    monkeypatch.setitem(shared._renderings, "admitted", shared.RENDERINGS_WAITING + 1)
+    response = await portal.client.get(path)
+    assert (response.status_code, response.headers.get("retry-after")) == (503, "60")
