@@ -3,27 +3,18 @@ that is not a regular, readable, non-empty file is a reported problem, never a t
 
 import datetime
 import os
-import shutil
 import sqlite3
 
 import pytest
 
 from microlensing_to_sqlite.cli import main
-from microlensing_to_sqlite.mirror import Mirror
 from microlensing_to_sqlite.names import AlertName
 from microlensing_to_sqlite.ogle import site as ogle
 from microlensing_to_sqlite.kmtnet import site as kmtnet
-from tests.support.paths import RECORDED_MIRROR
 from tests.support.malformed import edit_line, set_field
 
 TODAY = datetime.date(2026, 12, 3)
 OGLE_2025_0368 = AlertName("OGLE", 2025, "BLG", 368)
-
-
-@pytest.fixture
-def mirror(tmp_path):
-    shutil.copytree(RECORDED_MIRROR, tmp_path / "mirror")
-    return Mirror(tmp_path / "mirror")
 
 
 def build(mirror, *arguments):

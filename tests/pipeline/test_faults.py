@@ -17,19 +17,8 @@ from microlensing_to_sqlite.fetch.request import ATTEMPTS
 from microlensing_to_sqlite.mirror import Mirror
 from tests.support.builds import run_build
 from tests.support.faulty_site import (CASES, FETCH_FAULTS, LIST_FAULTS, MEMBER_FAULTS, SURVEYS, build_survey,
-                                       fault_of, outcome, survey_sites)
+                                       fault_of, outcome)
 from tests.support.site import Site, respond
-
-
-@pytest.fixture(scope="module")
-def surveys():
-    return survey_sites()
-
-
-@pytest.fixture(scope="module")
-def clean(surveys, tmp_path_factory):
-    """The clean build of each survey's site, by survey key."""
-    return {key: build_survey(tmp_path_factory.mktemp(f"clean-{key}"), survey) for key, survey in surveys.items()}
 
 
 @pytest.fixture(scope="module")

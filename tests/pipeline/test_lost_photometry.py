@@ -23,22 +23,11 @@ from microlensing_to_sqlite.names import AlertName
 from microlensing_to_sqlite.ogle import site as ogle
 from microlensing_to_sqlite.plan import EXIT_REFUSED, EXIT_SOME_FILES_FAILED, exit_status
 from microlensing_to_sqlite.registry import SURVEYS as ALL_SURVEYS
-from tests.support.faulty_site import KMT_MEMBERS, SURVEYS, build_survey, fault_of, survey_sites
+from tests.support.faulty_site import KMT_MEMBERS, SURVEYS, build_survey, fault_of
 from tests.support.site import respond
 
 # KMT 2019 and MOA 2017 are long over: without --refresh-old-days 0 their fresh files are not asked for.
 ASK_AGAIN = ("--refresh-old-days", "0")
-
-
-@pytest.fixture(scope="module")
-def surveys():
-    return survey_sites()
-
-
-@pytest.fixture(scope="module")
-def clean(surveys, tmp_path_factory):
-    """The clean build of each survey's site, by survey key."""
-    return {key: build_survey(tmp_path_factory.mktemp(f"clean-{key}"), survey) for key, survey in surveys.items()}
 
 
 def after_clean(clean, key, folder):

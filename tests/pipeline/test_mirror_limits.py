@@ -2,26 +2,16 @@
 the mirror, is a reported problem naming the file, and is not read (nor anything of it published)."""
 
 import datetime
-import shutil
 import sqlite3
 
-import pytest
 
 from microlensing_to_sqlite import limits
 from microlensing_to_sqlite.cli import main
-from microlensing_to_sqlite.mirror import Mirror
 from microlensing_to_sqlite.names import AlertName
 from microlensing_to_sqlite.ogle import site as ogle
-from tests.support.paths import RECORDED_MIRROR
 
 TODAY = datetime.date(2026, 12, 3)
 OGLE_2025_0368 = AlertName("OGLE", 2025, "BLG", 368)
-
-
-@pytest.fixture
-def mirror(tmp_path):
-    shutil.copytree(RECORDED_MIRROR, tmp_path / "mirror")
-    return Mirror(tmp_path / "mirror")
 
 
 def build_ogle_2025(mirror):

@@ -2,8 +2,6 @@
 and nothing read from such a place reaches the public build_problems table (the Fetcher's own refusal of such
 hosts, and of answers too big for their kind: tests/fetch)."""
 
-import pytest
-
 from microlensing_to_sqlite.mirror import Mirror
 from microlensing_to_sqlite.moa import site as moa
 from tests.support.builds import run_build

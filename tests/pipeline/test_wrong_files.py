@@ -45,11 +45,12 @@ def test_a_db_that_is_not_sqlite_is_refused(world, capsys):
     assert "is not a database this project built: it is not an SQLite database" in error
 
 
-def test_a_db_that_is_someone_elses_sqlite_is_refused(world, capsys):
+@pytest.mark.parametrize("option, why", [("--db", "it has no alerts or build_info table"), (
+    "--history", "is not a parameter history: it has no alert_history or build_runs table")])
+def test_someone_elses_sqlite_is_refused(world, capsys, option, why):
     with sqlite3.connect(world / "thesis.db") as db:
         db.execute("create table chapters (title text)")
-    error = refused_file(world, capsys, "--db", world / "thesis.db")
-    assert "it has no alerts or build_info table" in error
+    assert why in refused_file(world, capsys, option, world / "thesis.db")
 
 
 def test_a_db_file_with_nothing_in_it_is_written(world):
@@ -62,13 +63,6 @@ def test_a_db_file_with_nothing_in_it_is_written(world):
 def test_a_history_that_is_the_database_is_refused(world, capsys):
     error = refused_file(world, capsys, "--history", world / "microlensing.db")
     assert error.endswith("is not a parameter history: it has a build_info table; nothing was touched")
-
-
-def test_a_history_that_is_someone_elses_sqlite_is_refused(world, capsys):
-    with sqlite3.connect(world / "thesis.db") as db:
-        db.execute("create table chapters (title text)")
-    error = refused_file(world, capsys, "--history", world / "thesis.db")
-    assert "is not a parameter history: it has no alert_history or build_runs table" in error
 
 
 def test_a_history_is_appended_to(world):
