@@ -5,7 +5,10 @@ the limits of what public SQL may do (`restrict_connection`, `ResultBudget`)."""
 
 import asyncio
 import concurrent.futures
+import concurrent.futures.process
 import contextlib
+import importlib.util
+import multiprocessing
 import posixpath
 import sqlite3
 import urllib.parse
@@ -68,25 +71,50 @@ def read_in_thread(database, read, time_limit_ms, longest_value=None):
     return database.execute_fn(limited)
 
 
-# Large renderings (a VOTable, an Atom feed of thousands of rows) are pure Python, holding the GIL for seconds: several
-# at once starve the event loop, and every cheap page waits. So one thread makes them, one after another; a few
-# more wait their turn, and the rest are told to come back.
-RENDERING = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="rendering")
+# Large renderings (a VOTable, an Atom feed of hundreds of rows) are pure Python, seconds of it. In a thread they
+# still hold the interpreter the event loop needs, and a cheap page waited a second behind them (make bench, part
+# "hostile load"). So one process of its own makes them, one after another; a few more wait their turn, and the
+# rest are told to come back. The process starts at the first rendering (forkserver: not a fork of a server
+# with threads) and imports the plugin file the rendering function is in; arguments and answers are pickled,
+# so they are plain values (tuples of rows, no Datasette objects).
 RENDERINGS_WAITING = 4
-_renderings = {"admitted": 0}
+_renderings = {"admitted": 0, "process": None}
+_plugin_modules = {}
 
 
 class Busy(Exception):
     """Too many renderings at once: the answer is 503 with Retry-After."""
 
 
-async def render_in_thread(make, *arguments):
-    """make(*arguments) in the rendering thread; Busy when more than RENDERINGS_WAITING are already waiting."""
+def _rendering_process():
+    if _renderings["process"] is None:
+        _renderings["process"] = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("forkserver"))
+    return _renderings["process"]
+
+
+def _render(plugin_file, name, arguments):
+    """In the rendering process: the plugin file's function `name` applied to the arguments."""
+    if plugin_file not in _plugin_modules:
+        spec = importlib.util.spec_from_file_location(f"rendering_{len(_plugin_modules)}", plugin_file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _plugin_modules[plugin_file] = module
+    return getattr(_plugin_modules[plugin_file], name)(*arguments)
+
+
+async def render_in_process(make, *arguments):
+    """make(*arguments) in the rendering process (make: a module-level function of a plugin file); Busy when
+    more than RENDERINGS_WAITING are already waiting, or when the process died (it is started again)."""
     if _renderings["admitted"] > RENDERINGS_WAITING:
         raise Busy("too many large exports are being made: try again in a minute")
     _renderings["admitted"] += 1
     try:
-        return await asyncio.get_running_loop().run_in_executor(RENDERING, make, *arguments)
+        return await asyncio.get_running_loop().run_in_executor(
+            _rendering_process(), _render, make.__code__.co_filename, make.__name__, arguments)
+    except concurrent.futures.process.BrokenProcessPool:
+        _renderings["process"] = None
+        raise Busy("the export could not be made: try again in a minute") from None
     finally:
         _renderings["admitted"] -= 1
 

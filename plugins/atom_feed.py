@@ -2,7 +2,7 @@
 so that a group can subscribe to new candidates. Each alert is one entry, updated when first seen; at most
 MOST_ENTRIES entries (the feed's subtitle says when there were more rows). Entry ids are the alerts' names
 (never the Host a request names) and links are paths, resolved against the feed's own address. The feed is
-made in the rendering thread (portal.render_in_thread), off the server's event loop."""
+made in the rendering process (portal.render_in_process), not in the server."""
 
 import datetime
 from xml.etree import ElementTree
@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from microlensing_to_sqlite.portal import Busy, render_in_thread
+from microlensing_to_sqlite.portal import Busy, render_in_process
 
 ATOM = "http://www.w3.org/2005/Atom"
 SUMMARY_FIELDS = ["survey", "t0", "t0_err", "tE", "tE_err", "u0", "Ibase", "b", "classification"]
@@ -26,21 +26,23 @@ def element(parent, tag, text=None, **attributes):
     return child
 
 
-def feed_xml(title, self_path, columns, rows, alert_path):
-    rows = [dict(zip(columns, tuple(row))) for row in rows[:MOST_ENTRIES]] if rows else []
+def feed_xml(title, self_path, columns, rows, alert_paths, most):
+    """The feed of the first `most` rows (tuples in the order of `columns`; the subtitle says when there were
+    more); alert_paths: {alert_name: its page's path}."""
+    cut, rows = len(rows) > most, [dict(zip(columns, row)) for row in rows[:most]]
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     element(feed, "title", title)
-    if len(rows) == MOST_ENTRIES:
-        element(feed, "subtitle", f"at most the first {MOST_ENTRIES} rows of the result")
+    if cut:
+        element(feed, "subtitle", f"at most the first {most} rows of the result")
     element(feed, "id", FEED_ID.format(self_path))
     element(feed, "link", href=self_path, rel="self")
     element(feed, "updated", max((row.get("first_seen") or row.get("fetched_at") or now for row in rows), default=now))
     element(element(feed, "author"), "name", "Microlensing Alert Database")
     for row in rows:
         entry = element(feed, "entry")
-        url = alert_path(str(row["alert_name"]))
+        url = alert_paths[str(row["alert_name"])]
         element(entry, "id", ALERT_ID.format(row["alert_name"]))
         element(entry, "title", f"{row['alert_name']}" + (f": tE {row['tE']} d" if row.get("tE") is not None else ""))
         element(entry, "link", href=url)
@@ -52,12 +54,12 @@ def feed_xml(title, self_path, columns, rows, alert_path):
 async def render_atom(datasette, request, columns, rows, database, table, query_name):
     title = f"{query_name or table} - Microlensing Alert Database"
 
-    def alert_path(name):
-        return datasette.urls.row(database, "alerts", name)
-
+    rows = [tuple(row) for row in rows[:MOST_ENTRIES + 1]]
+    where = columns.index("alert_name")
+    alert_paths = {str(row[where]): datasette.urls.row(database, "alerts", str(row[where])) for row in rows}
     try:
-        xml = await render_in_thread(feed_xml, title, request.full_path, columns, list(rows[:MOST_ENTRIES + 1]),
-                                     alert_path)
+        xml = await render_in_process(feed_xml, title, request.full_path, columns, rows, alert_paths,
+                                      MOST_ENTRIES)
     except Busy as error:
         return Response.text(f"{error}\n", status=503, headers={"Retry-After": "60"})
     return Response(xml, content_type="application/atom+xml; charset=utf-8")

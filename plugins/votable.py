@@ -2,8 +2,8 @@
 
 Main columns carry units and UCDs, and the time columns refer to a TIMESYS that says what they are (HJD -
 2450000: heliocentric, origin JD 2450000); the surveys' credit lines are the file's description. Missing values
-stay missing (masked), never 0. The file is made in the rendering thread (portal.render_in_thread), not on the server's event loop, and text cells
-are cut at LONGEST_CELL characters (the description says so) and kept as variable-length text, so that no
+stay missing (masked), never 0. The file is made in the rendering process (portal.render_in_process), not in the server, and text
+cells are cut at LONGEST_CELL characters (the description says so) and kept as variable-length text, so that no
 cell makes every row of its column big.
 """
 
@@ -17,7 +17,7 @@ from astropy.table import MaskedColumn, Table
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from microlensing_to_sqlite.portal import Busy, render_in_thread
+from microlensing_to_sqlite.portal import Busy, render_in_process
 
 # column: (unit, UCD). Parameters' uncertainties (`<name>_err`) take the unit and "stat.error;" + UCD.
 COLUMNS = {
@@ -93,7 +93,7 @@ async def render_votable(datasette, columns, rows, database, table, query_name):
                    f"longer than {LONGEST_CELL:,} characters is cut. " + await credits(datasette, database))
     rows = [tuple(row) for row in rows]
     try:
-        body = await render_in_thread(votable_bytes, columns, rows, description)
+        body = await render_in_process(votable_bytes, columns, rows, description)
     except Busy as error:
         return Response.text(f"{error}\n", status=503, headers={"Retry-After": "60"})
     name = table or query_name or "query"

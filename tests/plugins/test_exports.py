@@ -83,18 +83,37 @@ async def test_an_atom_feed_holds_at_most_its_cap_and_says_so(portal, monkeypatc
 
 
 @pytest.mark.asyncio
-async def test_an_atom_feed_is_made_off_the_event_loop(portal, monkeypatch):
+async def test_large_renderings_are_made_in_a_process_of_their_own_while_pages_are_served(portal):
     import asyncio
+    import os
     import time
-    atom_feed = served_plugin("atom_feed")
-    made = atom_feed.feed_xml
-    monkeypatch.setattr(atom_feed, "feed_xml", lambda *arguments: time.sleep(1.5) or made(*arguments))
-    feed = asyncio.create_task(portal.client.get("/microlensing/alerts.atom"))
+
+    from microlensing_to_sqlite.portal import render_in_process
+    from tests.support.renderings import slow_pid
+    await render_in_process(slow_pid, 0)  # the process is started and has imported the file
+    rendering = asyncio.create_task(render_in_process(slow_pid, 1.5))
+    await asyncio.sleep(0.3)
     started = time.monotonic()
-    await asyncio.sleep(0.3)  # the feed is being made
     assert (await portal.client.get("/-/versions.json")).status_code == 200
-    assert time.monotonic() - started < 1.0
-    assert (await feed).status_code == 200
+    assert time.monotonic() - started < 0.5
+    assert await rendering != os.getpid()
+
+
+@pytest.mark.asyncio
+async def test_busy_threads_hand_the_interpreter_back_to_the_event_loop_often(portal):
+    import sys
+    await portal.client.get("/-/versions.json")
+    assert sys.getswitchinterval() == pytest.approx(0.0005)
+
+
+@pytest.mark.asyncio
+async def test_a_rendering_process_that_dies_is_a_503_and_the_next_one_works(portal):
+    from microlensing_to_sqlite.portal import Busy, render_in_process
+    from tests.support.renderings import dies, slow_pid
+    with pytest.raises(Busy, match="could not be made"):
+        await render_in_process(dies)
+    assert await render_in_process(slow_pid, 0)
+    assert (await portal.client.get("/microlensing/alerts.atom")).status_code == 200
 
 
 @pytest.mark.asyncio
