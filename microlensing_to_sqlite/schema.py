@@ -16,7 +16,7 @@ ALERT_COLUMNS = [
     "ra", "dec", "ra_hms", "dec_dms", "l", "b",
     *[c for p in MODEL_PARAMETERS for c in (p, p + "_err")],
     "classification", "classification_al", "Icat", "catalog_type", "A_I", "internal_id", "zp", "f_ref",
-    "alert_date", "public_from", "remarks", "event_id", "n_photometry", "alert_url", "data_url", "fetched_at",
+    "alert_date", "public_from", "remarks", "survey_fit_flags", "event_id", "n_photometry", "alert_url", "data_url", "fetched_at",
     "first_seen",
 ]
 
@@ -64,6 +64,7 @@ CREATE TABLE alerts (
     alert_date TEXT,
     public_from TEXT,
     remarks TEXT,
+    survey_fit_flags TEXT,  -- a JSON list of survey.SURVEY_FIT_FLAGS, NULL when none applies
     event_id INTEGER REFERENCES events(event_id),
     n_photometry INTEGER NOT NULL DEFAULT 0,
     alert_url TEXT,

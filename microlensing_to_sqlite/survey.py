@@ -22,11 +22,30 @@ and goes on with the next event.
 
 import dataclasses
 import datetime
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .formulas import hjd_today
 from .parsing import ParseError
 from .reading import canonical_json, read_events
+
+# alerts.survey_fit_flags: what in a survey's own fit is not a measurement. The first two make the fit's tE, or
+# its t0, unmeasured for the candidate queries; the third says only that its precision is unknown.
+TE_AT_BOUND = "tE at fit bound"     # the survey's fits stop at tE_bound (KMTNet's at 200 d)
+T0_FAR = "t0 far from season"       # t0 outside the alert's season and the years either side of it (OGLE's
+                                    # fits of faint events reach years away: t0 in 2019 for a 2016 alert)
+NO_SIGMA = "no uncertainties"       # tE without a sigma: KMTNet's list, a missing params.dat
+SURVEY_FIT_FLAGS = (TE_AT_BOUND, T0_FAR, NO_SIGMA)
+UNMEASURED_FLAGS = (TE_AT_BOUND, T0_FAR)
+# KMTNet's listpage fits sit at 197.9-200.0 d where the bound stops them (19 of its 39 alerts over 190 d in
+# the recorded files); 196 d and less are spread as measured values are.
+BOUND_MARGIN_DAYS = 2.5
+
+
+def season_start(year):
+    """1 January of `year`, 0h UTC, as HJD - 2450000."""
+    return hjd_today(datetime.date(year, 1, 1))
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,7 @@ class Survey:
     seasons_url = None            # the folder URL whose subfolders are the seasons (`.../ews/2025/`), if there is one
     season_crossref_sources = ()  # cross-references it publishes for a season as a whole (MOA's "moa2ogle")
     demo_share = 0.5              # the share of the demo's physical events this survey alerts
+    tE_bound = None               # the longest tE its own fits reach (KMTNet's stop at 200 d), if they stop
 
     @property
     def name(self):
@@ -87,6 +107,19 @@ class Survey:
     def on_own_host(self, url):
         """Is url on one of the survey's hosts? A link read from a page may point anywhere."""
         return urlsplit(url).hostname in self.hosts
+
+    def fit_flags(self, record):
+        """What is not a measurement in the survey's own fit of an alert (record: its row of alerts), as the
+        JSON list of alerts.survey_fit_flags, or None when nothing is flagged (see SURVEY_FIT_FLAGS)."""
+        tE, t0 = record.get("tE"), record.get("t0")
+        flags = []
+        if tE is not None and self.tE_bound is not None and tE >= self.tE_bound - BOUND_MARGIN_DAYS:
+            flags.append(TE_AT_BOUND)
+        if t0 is not None and not season_start(record["season"] - 1) <= t0 < season_start(record["season"] + 2):
+            flags.append(T0_FAR)
+        if tE is not None and record.get("tE_err") is None:
+            flags.append(NO_SIGMA)
+        return json.dumps(flags) if flags else None
 
     # Seasons and the fetch plan: a survey implements these.
 

@@ -20,7 +20,7 @@ from . import crossmatch, schema, sparklines
 from .fits import FIT_TABLES, update_fits
 from .photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
 from .reading import reads_now
-from .registry import SURVEYS
+from .registry import BY_NAME, SURVEYS
 from .sky import add_galactic_coordinates
 
 # Cross-reference sources a survey publishes for a whole season (MOA's moa2ogle.txt), not per event.
@@ -216,6 +216,7 @@ class DatabaseWriter:
         events, event_of = crossmatch.event_rows(records, matches, published)
         report.notes.extend(crossmatch.recovery_of_published(records, published, matches, radius_arcsec))
         for record in records:
+            record["survey_fit_flags"] = BY_NAME[record["survey"]].fit_flags(record)
             record["event_id"] = event_of[record["alert_name"]]
             record["first_seen"] = first_seen.get(record["alert_name"]) or record.get("fetched_at")
         report.problems = self.problems(report)

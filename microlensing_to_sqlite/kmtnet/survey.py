@@ -29,6 +29,7 @@ class Kmtnet(Survey):
     events_prefix = "kmt"
     seasons_url = site.EVENT_ROOT + "/"
     demo_share = 0.85
+    tE_bound = 200.0
     source = {
         "survey": site.SURVEY,
         "name": "KMTNet alerts (Korea Microlensing Telescope Network, KASI)",

@@ -1,5 +1,6 @@
 """An offline build of every real file in ../shared/survey-samples/mirror."""
 
+import json
 import sqlite3
 
 import pytest
@@ -214,3 +215,23 @@ def test_every_kmt_related_reference_to_a_loaded_alert_is_a_crossmatch_in_one_ev
         where r.source = 'kmtnet_related'""").fetchall()
     assert len(rows) >= 20
     assert all(row["linked"] and row["same_event"] for row in rows)
+
+
+def flags(db, name):
+    text = alert(db, name)["survey_fit_flags"]
+    return json.loads(text) if text else []
+
+
+def test_kmtnet_fits_at_their_200_day_bound_are_flagged_and_measured_ones_are_not(recorded_db):
+    at_bound = [row[0] for row in recorded_db.execute(
+        "select alert_name from alerts where survey = 'KMT' and survey_fit_flags like '%tE at fit bound%'")]
+    assert len(at_bound) == 18 and min(alert(recorded_db, n)["tE"] for n in at_bound) == 197.9
+    assert "tE at fit bound" not in flags(recorded_db, "KMT-2020-BLG-0892")  # 196.05 d
+    assert all("tE at fit bound" not in flags(recorded_db, row[0]) for row in recorded_db.execute(
+        "select alert_name from alerts where survey != 'KMT' and tE >= 197.5"))  # only KMTNet's fits stop there
+
+
+def test_a_survey_fit_with_t0_years_from_its_season_is_flagged(recorded_db):
+    assert alert(recorded_db, "OGLE-2016-BLG-0858")["t0"] == 9221.932  # OGLE's fit: 2021, for a 2016 alert
+    assert flags(recorded_db, "OGLE-2016-BLG-0858") == ["t0 far from season", "no uncertainties"]
+    assert flags(recorded_db, "OGLE-2025-BLG-0001") == []  # t0 in its season, with sigmas from params.dat

@@ -1,5 +1,6 @@
 """Each canned query on a fixture database whose alerts sit exactly at, and just outside, every cut."""
 
+import datetime
 import sqlite3
 import time
 
@@ -8,6 +9,7 @@ from astropy import units
 from astropy.coordinates import SkyCoord
 
 from microlensing_to_sqlite import schema
+from microlensing_to_sqlite.registry import BY_NAME
 from microlensing_to_sqlite.writer import insert
 
 NOW = time.time() / 86400 + 2440587.5 - 2450000  # today in HJD - 2450000 (JD; HJD differs by minutes)
@@ -26,6 +28,8 @@ BLACK_HOLE_CASES = {
     "OGLE-2026-BLG-0010": {"tE": 110.0, "tE_err": 6.0},           # in, but tE - 2 sigma = 98 fails the sigma cut
     "OGLE-2026-BLG-0011": {"tE": 120.0, "tE_err": 10.0},          # tE - 2 sigma = 100: passes the sigma cut
     "KMT-2026-BLG-0001": {"survey": "KMT", "t0_err": None, "tE_err": None},  # in; no sigma, so out of the sigma cut
+    "KMT-2026-BLG-0002": {"survey": "KMT", "tE": 199.0, "t0_err": None, "tE_err": None},  # out: KMTNet's tE bound
+    "OGLE-2026-BLG-0012": {"t0": NOW + 1100},                      # out: t0 three years from its season
 }
 SHORT_CASES = {
     "MOA-2026-BLG-0001": {"tE": 2.0, "u0": 1.0, "Ibase": 21.0},   # every edge: in
@@ -33,20 +37,24 @@ SHORT_CASES = {
     "MOA-2026-BLG-0003": {"tE": 1.0, "u0": 1.01},                 # out
     "MOA-2026-BLG-0004": {"tE": 1.0, "u0": 0.5, "Ibase": 21.01},  # out
     "MOA-2026-BLG-0005": {"tE": 1.0, "u0": 0.5, "t0": NOW - 366},  # out: over a year ago
+    "MOA-2026-BLG-0006": {"tE": 1.0, "u0": 0.5, "t0": NOW + 1100},  # out: t0 three years from its season
 }
 HIGH_MAGNIFICATION_CASES = {
     "KMT-2026-BLG-0101": {"survey": "KMT", "tE": 10.0, "u0": 0.05, "t0": NOW - 9.99},  # in
     "KMT-2026-BLG-0102": {"survey": "KMT", "tE": 10.0, "u0": 0.01, "t0": NOW - 10.01},  # out: too far from peak
     "KMT-2026-BLG-0103": {"survey": "KMT", "tE": 10.0, "u0": 0.051, "t0": NOW + 1},     # out: u0
+    "OGLE-2026-BLG-0105": {"tE": 1500.0, "u0": 0.01, "t0": NOW + 1000},  # out: t0 three years from its season
 }
 
 
 def record(name, **changes):
+    """An alert row as the build writes it, its survey fit flagged as the build flags it, of this year's season."""
     survey = name.split("-")[0]
     codes = {"OGLE": 1, "MOA": 2, "KMT": 3}
     number = int(name.split("-")[-1])
-    return {**GOOD, "survey": survey, "alert_name": name, "alert_id": codes[survey] * 10_000_000 + 260000 + number,
-            "event_id": None, "n_photometry": 0, **changes}
+    row = {**GOOD, "season": datetime.date.today().year, "survey": survey, "alert_name": name,
+           "alert_id": codes[survey] * 10_000_000 + 260000 + number, "event_id": None, "n_photometry": 0, **changes}
+    return {**row, "survey_fit_flags": BY_NAME[survey].fit_flags(row)}
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +110,17 @@ async def test_black_hole_candidates_parameters_are_cast(portal):
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("query", ["black_hole_candidates", "short_timescale_candidates", "ongoing_high_magnification"])
+async def test_candidate_queries_leave_out_what_the_survey_did_not_measure(portal, query):
+    """Each query names every flag that makes a tE or t0 unmeasured (the SQL spells them out)."""
+    from microlensing_to_sqlite.survey import UNMEASURED_FLAGS
+    sql = portal.metadata("queries", database="microlensing")[query]["sql"]
+    assert all(f"'{flag}'" in sql for flag in UNMEASURED_FLAGS)
+    found = await names(portal, query, k="1000")
+    assert not set(found) & {"KMT-2026-BLG-0002", "OGLE-2026-BLG-0012", "MOA-2026-BLG-0006", "OGLE-2026-BLG-0105"}
+
+
+@pytest.mark.asyncio
 async def test_short_timescale_candidates(portal):
     assert await names(portal, "short_timescale_candidates") == ["MOA-2026-BLG-0001"]
 
@@ -118,7 +137,7 @@ async def test_ongoing_high_magnification_with_a_wider_window(portal):
 
 @pytest.mark.asyncio
 async def test_first_seen_since(portal):
-    assert len(await names(portal, "first_seen_since", date="2026-11-19")) == len(BLACK_HOLE_CASES) + len(SHORT_CASES) + 3
+    assert len(await names(portal, "first_seen_since", date="2026-11-19")) == len(BLACK_HOLE_CASES) + len(SHORT_CASES) + len(HIGH_MAGNIFICATION_CASES)
     assert await names(portal, "first_seen_since", date="2026-11-21") == []
 
 
