@@ -113,7 +113,7 @@ def run(work, n_events=300, sample=40, baseline_sample=8, workers=None, seed=5):
     ours = statistics.median(t["seconds"] for t in point_lens) if point_lens else None
     mean = season_seconds / max(report.fits["fitted"], 1)  # wall time per event on `workers` cores
     db.close()
-    return {"events": len(events), "fitted": report.fits["fitted"], "failed": report.fits["failed"],
+    return {"events": len(events), "fitted": report.fits["fitted"], "verdicts": report.fits["verdicts"],
             "workers": workers, "season_seconds": season_seconds, "per_event_wall": mean,
             "per_kind": {kind: {"n": len(s), "median": statistics.median(s), "max": max(s)} for kind, s in by_kind.items()},
             "point_lens_median": ours, "baseline_median": statistics.median(baseline) if baseline else None,

@@ -156,8 +156,9 @@ def fit_rows(f, cmd):
             f"| - | - | `{cmd}` |")
     rows += [
         f"| 10 | fits one at a time by kind (one core): {kinds} | - | - | - | - | - | `{cmd}` |",
-        f"| 10 | fit stage of a SYNTHETIC season, {f['events']} events of every survey ({f['fitted']} fitted, of which "
-        f"{f['failed']} failed), {f['workers']} workers | {ms(f['season_seconds'])} ({ms(f['per_event_wall'])} an "
+        f"| 10 | fit stage of a SYNTHETIC season, {f['events']} events of every survey ({f['fitted']} fitted: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(f["verdicts"].items()))
+        + f"), {f['workers']} workers | {ms(f['season_seconds'])} ({ms(f['per_event_wall'])} an "
         f"event) | - | - | minutes a night | - | `{cmd}` |",
         f"| 10 | extrapolated: fits of the real archive ({fits.ARCHIVE_EVENTS:,} physical events) / a night's "
         f"({fits.NIGHTLY_EVENTS:,} events whose photometry changed) | {f['archive_minutes']:,.0f} min / "

@@ -25,7 +25,7 @@ FIT_COLUMNS = ["event_id", "status", "reason", "kind", "t0", "t0_err", "u0", "u0
                "delta_chi2_u0", "delta_chi2_parallax", "n_datasets", "n_points", "n_dropped",
                "reference_lightcurve_id", "fitted_at", "inputs"]
 DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band", "n_points", "n_used", "chi2",
-                   "error_scale", "source_flux", "blend_flux", "flux_held", "is_reference"]
+                   "error_scale", "chi2_dof_published", "source_flux", "blend_flux", "flux_held", "is_reference"]
 # The surveys whose fit starts ours, best first: OGLE's and MOA's come with uncertainties.
 START_FROM = ["OGLE", "MOA", "KMT"]
 IN_FLIGHT_PER_WORKER = 4
@@ -71,8 +71,10 @@ def datasets_of(db, members):
 
 
 def starts_from_data(datasets, season):
-    """Where to start with no survey fit: the brightest of the running medians of five points of the biggest
-    dataset in the alert's season, u0 0.3, and tE 5, 20 or 80 days (the best is kept)."""
+    """Where the data say the event peaks: the brightest of the running medians of five points of the biggest
+    dataset in the alert's season, with u0 0.3 and tE 5, 20 or 80 days (the fit adds its grid around it)."""
+    if not datasets:
+        return []
     biggest = max(datasets, key=lambda d: len(d.hjd))
     season_start = hjd_today(datetime.date(season, 1, 1))
     near = (biggest.hjd > season_start - 120) & (biggest.hjd < season_start + 485)
@@ -85,7 +87,8 @@ def starts_from_data(datasets, season):
 def fit_one(task):
     event_id, datasets, start, coords, long_event, season = task
     try:
-        return event_id, fitting.fit_event(datasets, start or starts_from_data(datasets, season), coords, long_event)
+        starts = ([start] if start else []) + starts_from_data(datasets, season)
+        return event_id, fitting.fit_event(datasets, starts, coords, long_event)
     except Exception as error:  # a fit never stops the build: it is stored as failed, with the reason
         return event_id, fitting.Fit("failed", f"the fit raised {type(error).__name__}: {str(error)[:200]}")
 
@@ -106,13 +109,15 @@ def update_fits(db, events, alerts, inputs, fitted_at, workers, report):
     stale = [event_id for event_id, key in kept.items() if keys.get(event_id) != key]
     for table in FIT_TABLES:
         db.executemany(f"delete from {table} where event_id = ?", [[event_id] for event_id in stale])
-    done = failed = 0
+    done, verdicts = 0, {}
     for event_id, fit in fitted(db, tasks, workers):
         store(db, event_id, fit, keys[event_id], fitted_at)
-        done, failed = done + 1, failed + (fit.status != "ok")
-    report.fits = {"fitted": done, "failed": failed, "kept": len(kept) - len(stale)}
-    report.notes.append(f"joint fits: {done} events fitted ({failed} failed), {len(kept) - len(stale)} kept "
-                        f"from the last build")
+        done, verdicts[fit.status] = done + 1, verdicts.get(fit.status, 0) + 1
+    report.fits = {"fitted": done, "failed": verdicts.get("failed", 0), "kept": len(kept) - len(stale),
+                   "verdicts": verdicts}
+    report.notes.append(f"joint fits: {done} events fitted ("
+                        + ", ".join(f"{n} {status}" for status, n in sorted(verdicts.items()))
+                        + f"), {len(kept) - len(stale)} kept from the last build")
 
 
 def fitted(db, tasks, workers):
@@ -161,5 +166,6 @@ def store(db, event_id, fit, key, fitted_at):
         name, telescope, band = dataset["label"].split(" ")
         db.execute(f"insert into fit_datasets values ({', '.join('?' * len(DATASET_COLUMNS))})",
                    [event_id, dataset["lightcurve_id"], name, telescope, band, dataset["n_points"], dataset["n_used"],
-                    dataset["chi2"], dataset["error_scale"], dataset["source_flux"], dataset["blend_flux"],
+                    dataset["chi2"], dataset["error_scale"], dataset["chi2_dof_published"], dataset["source_flux"],
+                    dataset["blend_flux"],
                     int(dataset["held"]), int(dataset["lightcurve_id"] == fit.reference)])

@@ -6,24 +6,32 @@ The model and its priors (README, "How the joint fit is made"):
   with t0_par fixed at the starting t0 rounded to a day, both signs of u0 tried; MulensModel's model and
   geometry, its chi2 evaluated by pointlens.py;
 - each dataset k (one telescope, band and alert) has its own source and blend flux, F_k = fs_k A(t) + fb_k, solved
-  by linear least squares for each trial of the others, neither negative (the one prior besides the ranges:
-  0 <= |u0| <= 3, 0.05 <= tE <= 2000 days, |piE| components <= 5, t0 within 2000 days of its start);
-- the points within 6 tE + 120 days of the starting t0;
-- errors rescaled per dataset so that chi2/dof = 1 there, points beyond 5 sigma dropped (and counted), refitted;
-- uncertainties from the curvature of chi2 at the minimum (covariance = 2 H^-1).
+  by linear least squares for each trial of the others: fs_k not negative, fb_k not below a quarter of the
+  dataset's baseline flux below zero (pointlens.BLEND_FLOOR_SHARE); ranges 0 <= |u0| <= 3, 0.05 <= tE <= 2000 days, |piE|
+  components <= 5, t0 within 2000 days of its start;
+- the search starts from each survey's fit and from a grid over t0 (the data's brightest points), u0 and tE;
+  the best point any step saw is the answer, so no minimisation ends above where it started;
+- the points within 6 tE + 120 days of t0, the window following the fit until it no longer changes;
+- errors rescaled per dataset so that chi2/dof = 1 there (the factor and the chi2/dof before are kept), isolated
+  points beyond 5 sigma dropped (and counted; a run of them is kept: it is the event's, or the model's failure);
+- uncertainties from the curvature of chi2 at the minimum (covariance = 2 H^-1), fluxes profiled out;
+- a verdict: "ok" only for a measured fit; "unconstrained" where tE or piE is not bounded by the data (at a
+  bound, in the u0 -> 0 valley, sigma more than half the value); "not point lens" where the residuals hold a
+  run the model does not explain (a windowed chi2 test where the event is magnified); "failed" with its reason.
+  A parallax fit that runs to its bound is dropped, and the point-lens fit kept.
 """
 
 import math
 from dataclasses import dataclass, field
 
 import numpy
-from scipy import optimize
+from scipy import optimize, stats
 
 from .formulas import magnitude_of
 from .pointlens import JointData, magnification_at, parallax_offsets
 
 # Bumped when the fit changes, so that every event is fitted again.
-FIT_VERSION = 3
+FIT_VERSION = 4
 # Parallax for events this long (in any survey's fit, or the point-lens fit).
 PARALLAX_FROM_TE = 60.0
 OUTLIER_SIGMAS = 5.0
@@ -39,6 +47,26 @@ POINTS_PER_PARAMETER = 10
 LARGEST_TE = 2000.0
 POINT_LENS = ("t0", "u0", "tE")
 WITH_PARALLAX = POINT_LENS + ("piE_N", "piE_E")
+LARGEST_PIE = 5.0
+# The grid the search also starts from, at each t0 the data or a survey suggest; the few best points of it on
+# the event's window are minimised (each grid point costs one chi2, each minimisation a hundred).
+GRID_U0 = (0.01, 0.1, 0.4, 1.0)
+GRID_TE = (3.0, 10.0, 30.0, 100.0, 300.0)
+GRID_STARTS_KEPT = 3
+WINDOW_ITERATIONS = 5
+# A point is dropped as an outlier only if no neighbour in time is off the same way by RUN_SIGMAS.
+RUN_SIGMAS = 3.0
+# Structured residuals: k consecutive points of a dataset, where the model is magnified (within 2 tE of t0),
+# whose chi2 has a chance below ANOMALY_CHANCE under the rescaled errors (about 6 sigma; a few thousand
+# windows are tried per event) and exceeds its k points by ANOMALY_DELTA_CHI2 or more.
+ANOMALY_WINDOWS = (5, 10, 20)
+ANOMALY_CHANCE = 1e-9
+ANOMALY_DELTA_CHI2 = 50.0
+# Unconstrained: u0 this close to 0 (the valley where only u0 tE is measured), sigma(tE) above this share of
+# tE, or a parallax component with a sigma above this.
+U0_VALLEY = 1e-3
+LARGEST_RELATIVE_TE_ERROR = 0.5
+LARGEST_PIE_ERROR = 1.0
 
 
 @dataclass
@@ -54,7 +82,7 @@ class Dataset:
 
 @dataclass
 class Fit:
-    status: str                                  # "ok" or "failed"
+    status: str                                  # "ok", "unconstrained", "not point lens" or "failed"
     reason: str = None
     kind: str = None                             # "pspl" or "pspl+parallax"
     parameters: dict = field(default_factory=dict)   # t0, u0, tE, piE_N, piE_E, piE (t0 as HJD - 2450000)
@@ -89,16 +117,22 @@ class Selection:
                           zip(self.window, self.keep, self.scales)], offsets)
 
     def rescale_and_clip(self, parameters, parallax=None):
-        """Per dataset: the error scale that makes chi2/dof 1 there; then keep the points within 5 sigma."""
+        """Per dataset: the error scale that makes chi2/dof 1 there; then keep the points within 5 sigma, and
+        those beyond it that have a neighbour in time off the same way by RUN_SIGMAS (a run is the event's)."""
         data = self.data(parallax)
         normalised = data.evaluate(parameters)[0] * numpy.sqrt(data.weight)
         scales, keep = self.scales.copy(), []
         for i, (k, part) in enumerate(zip(self.keep, numpy.split(normalised, numpy.cumsum([k.sum() for k in self.keep])[:-1]))):
             factor = math.sqrt(max(float(numpy.sum(part ** 2)) / max(int(k.sum()) - 2, 1), 1e-4))
             scales[i] *= factor
-            residual = numpy.full(len(k), numpy.inf)
-            residual[k] = numpy.abs(part) / factor
-            keep.append(k & (residual <= OUTLIER_SIGMAS))
+            pull = part / factor
+            off = numpy.abs(pull) > RUN_SIGMAS
+            same_way = numpy.zeros(len(pull), dtype=bool)
+            same_way[1:] |= off[:-1] & (numpy.sign(pull[:-1]) == numpy.sign(pull[1:]))
+            same_way[:-1] |= off[1:] & (numpy.sign(pull[1:]) == numpy.sign(pull[:-1]))
+            kept = k.copy()
+            kept[numpy.flatnonzero(k)] = (numpy.abs(pull) <= OUTLIER_SIGMAS) | same_way
+            keep.append(kept)
         self.scales, self.keep = scales, keep
 
     def n_used(self):
@@ -106,26 +140,23 @@ class Selection:
 
 
 def fit_event(datasets, starts, coords, long_event=False):
-    """Fit the datasets (a list of Dataset) jointly, from the best of `starts` [{t0, u0, tE}] (t0 as HJD -
-    2450000), at the event's `coords` ("hh:mm:ss.s dd:mm:ss.s"); with parallax as well if long_event or the fit
-    is long (and coords are known)."""
+    """Fit the datasets (a list of Dataset) jointly, from `starts` [{t0, u0, tE}] (t0 as HJD - 2450000; the
+    surveys' fits and where the data peak) and a grid around each of their t0, at the event's `coords`
+    ("hh:mm:ss.s dd:mm:ss.s"); with parallax as well if long_event or the fit is long (and coords are known)."""
     starts = [starts] if isinstance(starts, dict) else list(starts)
-    usable = [d for d in datasets if len(d.hjd) >= FEWEST_POINTS_PER_DATASET]
+    usable = [in_time_order(d) for d in datasets if len(d.hjd) >= FEWEST_POINTS_PER_DATASET]
     points = sum(len(d.hjd) for d in usable)
     if points < FEWEST_POINTS:
         return Fit("failed", f"too few points: {points} in datasets of at least {FEWEST_POINTS_PER_DATASET}, "
                              f"{FEWEST_POINTS} needed")
     usable.sort(key=lambda d: (d.survey != "OGLE", -len(d.hjd), d.lightcurve_id))  # the reference first
-    selection = Selection(select_window(usable, starts[0]))
+    grid = grid_starts(starts)
+    found = point_lens_in_its_window(usable, starts, grid)
+    if isinstance(found, Fit):
+        return found
+    selection, point_lens = found
     near = sum(len(d.hjd) for d in selection.window)
-    needed = POINTS_PER_PARAMETER * (2 * len(selection.window) + len(POINT_LENS))
-    if near < max(needed, FEWEST_POINTS):
-        return Fit("failed", f"too few points near the peak: {near} for {len(selection.window)} datasets, "
-                             f"{needed} needed ({POINTS_PER_PARAMETER} per flux and parameter)")
-    point_lens = best_of(selection.data(), starts, POINT_LENS)
-    if point_lens is None:
-        return Fit("failed", "the point-lens fit did not converge from any start")
-    best, names, parallax, delta_u0 = point_lens, POINT_LENS, None, None
+    best, names, parallax, delta_u0, dropped_parallax = point_lens, POINT_LENS, None, None, None
     enough = near >= POINTS_PER_PARAMETER * (2 * len(selection.window) + len(WITH_PARALLAX))
     if coords and enough and (long_event or point_lens["tE"] >= PARALLAX_FROM_TE):
         # Before the errors are rescaled: a point-lens misfit of a parallax event would be taken for noise.
@@ -144,15 +175,16 @@ def fit_event(datasets, starts, coords, long_event=False):
             best, delta_u0 = fit_parallax(selection.data(parallax), [best, point_lens]) or (best, delta_u0)
         else:
             best = point_lens
+    if parallax and parallax_at_its_bound(best):
+        # A parallax fit that runs to its bound measured nothing: the point-lens fit stands.
+        dropped_parallax = f"the parallax fit ran to its bound (piE_N {best['piE_N']:.2f}, piE_E {best['piE_E']:.2f})"
+        best, names, parallax, delta_u0 = point_lens, POINT_LENS, None, None
     data = selection.data(parallax)
     chi2 = data.chi2(best)
     flat = flat_chi2(data)
     if flat - chi2 < FLAT_DELTA_CHI2:
         return Fit("failed", f"flat lightcurve: the point-lens fit is only {flat - chi2:.1f} in chi2 better "
                              f"than a constant (at least {FLAT_DELTA_CHI2:g} needed)")
-    edge = at_an_edge(best)
-    if edge:
-        return Fit("failed", f"no point-lens event in these data: the best fit lies at the edge of the range ({edge})")
     result = Fit("ok", kind="pspl+parallax" if parallax else "pspl", parameters=dict(best), chi2=chi2,
                  delta_chi2_u0=delta_u0, t0_par=parallax[1] if parallax else None)
     if parallax:
@@ -166,7 +198,109 @@ def fit_event(datasets, starts, coords, long_event=False):
     result.datasets = dataset_results(data, selection, best)
     result.reference = selection.window[0].lightcurve_id
     result.model_curve = model_curve(selection.window, best, result.datasets[0], parallax)
+    judged = anomaly(data, best, selection) or unconstrained(result)
+    if judged:
+        result.status, result.reason = judged
+    if dropped_parallax:
+        result.reason = "; ".join(filter(None, [result.reason, dropped_parallax + ": the point-lens fit is kept"]))
     return result
+
+
+def in_time_order(d):
+    order = numpy.argsort(d.hjd, kind="stable")
+    return Dataset(d.lightcurve_id, d.label, d.survey, d.hjd[order], d.mag[order], d.mag_err[order])
+
+
+def grid_starts(starts):
+    """The grid over u0 and tE at each distinct t0 of the starts."""
+    t0s = sorted({round(start["t0"], 1) for start in starts})
+    return [{"t0": t0, "u0": u0, "tE": tE} for t0 in t0s for u0 in GRID_U0 for tE in GRID_TE]
+
+
+def point_lens_in_its_window(usable, starts, grid):
+    """(Selection, point-lens fit) with the window that the fit's own t0 and tE give (refitted until the window
+    no longer changes, at most WINDOW_ITERATIONS times); or a failed Fit."""
+    around, seen, best = starts[0], set(), None
+    for _ in range(WINDOW_ITERATIONS):
+        selection = Selection(select_window(usable, around))
+        window = tuple((d.lightcurve_id, len(d.hjd), float(d.hjd[0]), float(d.hjd[-1])) for d in selection.window)
+        if window in seen:
+            break
+        seen.add(window)
+        near = sum(len(d.hjd) for d in selection.window)
+        needed = POINTS_PER_PARAMETER * (2 * len(selection.window) + len(POINT_LENS))
+        if near < max(needed, FEWEST_POINTS):
+            if best is not None:
+                break
+            return Fit("failed", f"too few points near the peak: {near} for {len(selection.window)} datasets, "
+                                 f"{needed} needed ({POINTS_PER_PARAMETER} per flux and parameter)")
+        data = selection.data()
+        # The first window is searched from every start; a window that moved, from the fit that moved it.
+        tried = [best[1]] if best else starts + sorted(grid, key=data.chi2)[:GRID_STARTS_KEPT]
+        found = best_of(data, tried, POINT_LENS)
+        if found is None:
+            break
+        best, around = (selection, found), found
+    if best is None:
+        return Fit("failed", "the point-lens fit did not converge from any start")
+    return best
+
+
+def parallax_at_its_bound(parameters):
+    return max(abs(parameters["piE_N"]), abs(parameters["piE_E"])) >= 0.99 * LARGEST_PIE
+
+
+def anomaly(data, best, selection):
+    """("not point lens", where and how much) if some run of consecutive points of a dataset, where the model
+    is magnified, has a chi2 the rescaled errors make all but impossible (see ANOMALY_WINDOWS); else None."""
+    pulls = data.evaluate(best)[0] * numpy.sqrt(data.weight)
+    worst = None
+    for i, d in enumerate(selection.window):
+        mine = data.which == i
+        hjd, squared = data.hjd[mine], pulls[mine] ** 2
+        magnified = numpy.abs(hjd - best["t0"]) <= 2 * best["tE"]
+        sums = numpy.concatenate([[0.0], numpy.cumsum(squared)])
+        inside = numpy.concatenate([[0], numpy.cumsum(magnified)])
+        for k in ANOMALY_WINDOWS:
+            if len(hjd) < k:
+                continue
+            chi2 = sums[k:] - sums[:-k]
+            candidates = numpy.flatnonzero((inside[k:] - inside[:-k] == k) & (chi2 - k >= ANOMALY_DELTA_CHI2))
+            if not len(candidates):
+                continue
+            j = candidates[numpy.argmax(chi2[candidates])]
+            chance = stats.chi2.sf(chi2[j], k)
+            if chance < ANOMALY_CHANCE and (worst is None or chance < worst[0]):
+                worst = (chance, d.label, float(hjd[j]), float(hjd[j + k - 1]), float(chi2[j] - k), k)
+    if worst is None:
+        return None
+    _, label, first, last, excess, k = worst
+    return ("not point lens", f"structured residuals: {k} consecutive points of {label} at HJD' {first:.2f}-{last:.2f} "
+                              f"exceed the model by chi2 {excess:.0f} (a chance below {ANOMALY_CHANCE:g})")
+
+
+def unconstrained(fit):
+    """("unconstrained", what is and is not known) when tE or piE is not bounded by the data; else None."""
+    p, e = fit.parameters, fit.errors
+    effective = f"the data give u0 tE = {abs(p['u0']) * p['tE']:.2f} d"
+    if p["tE"] >= 0.99 * LARGEST_TE:
+        return "unconstrained", f"tE runs to its {LARGEST_TE:,.0f}-day bound: not bounded by the data ({effective})"
+    if p["tE"] <= 0.051:
+        return "unconstrained", "tE runs to its bound of 0.05 days"
+    if abs(p["u0"]) >= 2.99:
+        return "unconstrained", "u0 runs to its bound of 3: too little magnification to fit"
+    if abs(p["u0"]) <= U0_VALLEY:
+        return "unconstrained", (f"u0 = {p['u0']:.1e}: the u0 -> 0, tE -> infinity valley, where tE = {p['tE']:.0f} d "
+                                 f"is not measured ({effective})")
+    if "tE" not in e or e["tE"] > LARGEST_RELATIVE_TE_ERROR * p["tE"]:
+        sigma = f"sigma(tE) = {e['tE']:.0f} d" if "tE" in e else "no curvature in tE"
+        return "unconstrained", f"tE = {p['tE']:.0f} d is not bounded by the data ({sigma}; {effective})"
+    if "piE_N" in p:
+        sigmas = [e.get("piE_N"), e.get("piE_E")]
+        if None in sigmas or max(sigmas) > LARGEST_PIE_ERROR:
+            shown = ", ".join("none" if v is None else f"{v:.2f}" for v in sigmas)
+            return "unconstrained", f"piE is not bounded by the data (sigma of piE_N, piE_E: {shown}); tE is"
+    return None
 
 
 def best_of(data, starts, names):
@@ -176,7 +310,8 @@ def best_of(data, starts, names):
 
 
 def at_an_edge(parameters):
-    """Which parameter sits at the edge of its allowed range, in words; None if none does."""
+    """Which parameter sits at the edge of its allowed range, in words; None if none does (such a start is not
+    worth a parallax fit)."""
     if abs(parameters["u0"]) >= 2.99:
         return f"u0 = {parameters['u0']:.2f}"
     if parameters["tE"] <= 0.051 or parameters["tE"] >= 0.99 * LARGEST_TE:
@@ -216,22 +351,26 @@ def minimise(data, names, start, signed_u0=False):
         x[2] = math.exp(x[2])
         return dict(zip(names, x))
 
+    seen = {"chi2": math.inf, "y": None}  # the best point any step saw: L-BFGS-B can end above it
+
     def chi2_and_gradient(y):
         p = physical(y)
         chi2, gradient = data.chi2_and_gradient(p, names)
         if not (math.isfinite(chi2) and numpy.all(numpy.isfinite(gradient))):
             return 1e300, numpy.zeros(len(names))
+        if chi2 < seen["chi2"]:
+            seen.update(chi2=chi2, y=numpy.array(y, dtype=float))
         gradient = gradient * scale
         gradient[2] *= p["tE"]  # d/d(ln tE) = tE d/dtE
         return chi2, gradient
 
     y0 = (numpy.array([x0[0], x0[1], math.log(x0[2])] + list(x0[3:])) - shift) / scale
     with numpy.errstate(all="ignore"):
-        found = optimize.minimize(chi2_and_gradient, y0, jac=True, method="L-BFGS-B", bounds=bounds,
-                                  options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-7})
-    if not numpy.all(numpy.isfinite(found.x)) or found.fun >= 1e300:
+        optimize.minimize(chi2_and_gradient, y0, jac=True, method="L-BFGS-B", bounds=bounds,
+                          options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-7})
+    if seen["y"] is None:
         return None
-    return {n: float(v) for n, v in physical(found.x).items()}
+    return {n: float(v) for n, v in physical(seen["y"]).items()}
 
 
 def flat_chi2(data):
@@ -290,9 +429,12 @@ def add_parallax_length(result, covariance):
 def dataset_results(data, selection, best):
     _, source, blend, held, *_ = data.evaluate(best)
     chi2 = data.chi2_per_dataset(best)
+    # chi2/dof with the published errors: what says whether they, or the model, are right (after rescaling it
+    # is 1 by construction).
     return [{"lightcurve_id": d.lightcurve_id, "label": d.label, "n_points": len(d.hjd), "n_used": int(k.sum()),
-             "chi2": float(chi2[i]), "error_scale": float(selection.scales[i]), "source_flux": float(source[i]),
-             "blend_flux": float(blend[i]), "held": bool(held[i])}
+             "chi2": float(chi2[i]), "error_scale": float(selection.scales[i]),
+             "chi2_dof_published": float(chi2[i] * selection.scales[i] ** 2 / max(int(k.sum()) - 2, 1)),
+             "source_flux": float(source[i]), "blend_flux": float(blend[i]), "held": bool(held[i])}
             for i, (d, k) in enumerate(zip(selection.window, selection.keep))]
 
 

@@ -6,10 +6,14 @@ of a source and a blend flux per dataset (`Event.get_chi2`), and annual parallax
 two agree. It is written again here, over every point of every dataset in one array, because the search evaluates
 it a few hundred times per event: MulensModel's objects per dataset cost about 10 ms an evaluation, this about 0.2.
 
-One prior: no dataset has a negative blend or source flux. Where the free fit of (fs, fb) gives fb < 0, fb is held at
-0 and fs fitted alone, the least-squares solution under that constraint. Without it a low-amplitude event slides
-along the blending degeneracy to a huge source flux, a huge negative blend and u0 at its bound. A dataset that
-would need fs < 0 (one that saw none of the event, or saw it the wrong way) is held at fs = 0, all blend.
+One prior, on the blending: a dataset's blend flux may be negative, but not below -BLEND_FLOOR_SHARE of its
+baseline flux (the median flux of its points). A negative blend is the star's background over-estimated in the
+survey's reference image, in crowded bulge fields by up to the flux of the unresolved stars around it; Yee et
+al. 2015's OGLE-2014-BLG-0939 needs fb = -0.16 fs, a fifth of its baseline. Forbidding it biases u0 and tE by
+many of their own sigma; allowing any, a low-amplitude event slides along the blending degeneracy to a huge
+source flux, a huge negative blend and u0 at its bound. Where the free fit of (fs, fb) goes below the floor, fb
+is held there and fs fitted alone, the least-squares solution under that constraint. A dataset that would need
+fs < 0 (one that saw none of the event, or saw it the wrong way) is held at fs = 0, all blend.
 """
 
 import numpy
@@ -17,6 +21,8 @@ import numpy
 from .formulas import SMALLEST_U, flux_of, magnification
 
 HJD_OFFSET = 2450000.0
+# How far below zero a blend flux may go, as a share of the dataset's baseline flux (see above).
+BLEND_FLOOR_SHARE = 0.25
 
 
 def parallax_offsets(hjd, coords, t0_par):
@@ -65,6 +71,8 @@ class JointData:
         self.flux, flux_err = flux_of(numpy.concatenate([d[1] for d in datasets]),
                                       numpy.concatenate([d[2] for d in datasets]))
         self.weight = 1 / flux_err ** 2
+        self.blend_floor = -BLEND_FLOOR_SHARE * numpy.array([numpy.median(self.flux[self.which == i])
+                                                             for i in range(self.n)])
         self.north, self.east = offsets if offsets is not None else (None, None)
 
     def trajectory(self, p):
@@ -74,9 +82,10 @@ class JointData:
         return numpy.bincount(self.which, values, minlength=self.n)
 
     def fluxes(self, excess):
-        """Per dataset: source and blend flux by weighted linear least squares with neither negative, and which
-        were held at 0 (the mask counts one per dataset held). `excess` is A - 1 at each point. Solved as
-        F = fs (A - 1) + baseline: in A itself the sums cancel when A is near 1 at every point."""
+        """Per dataset: source and blend flux by weighted linear least squares, the source not negative and the
+        blend not below its floor, and which were held there (the mask counts one per dataset held). `excess`
+        is A - 1 at each point. Solved as F = fs (A - 1) + baseline: in A itself the sums cancel when A is near 1
+        at every point."""
         w, f = self.weight, self.flux
         s, se, see = self.sums(w), self.sums(w * excess), self.sums(w * excess ** 2)
         sf, sef = self.sums(w * f), self.sums(w * excess * f)
@@ -87,10 +96,12 @@ class JointData:
             # No magnification seen, or a fit that would need a negative source: the dataset is all blend.
             no_source = ~(determinant > 0) | ~(source >= 0)
             source[no_source], blend[no_source] = 0.0, (sf / s)[no_source]
-            no_blend = ~(blend >= 0)
-            saa, saf = self.sums(w * (1 + excess) ** 2), self.sums(w * (1 + excess) * f)
-            source[no_blend], blend[no_blend] = (saf / saa)[no_blend], 0.0
-        return source, blend, no_source | no_blend
+            floor = self.blend_floor
+            below = ~(blend >= floor)
+            a = 1 + excess
+            saa, saf, sa = self.sums(w * a ** 2), self.sums(w * a * f), self.sums(w * a)
+            source[below], blend[below] = ((saf - floor * sa) / saa)[below], floor[below]
+        return source, blend, no_source | below
 
     def evaluate(self, p):
         """(residual flux, source, blend, which datasets' fluxes are held at 0, tau, beta, u, A) at parameters p."""
@@ -124,3 +135,38 @@ class JointData:
             derivatives.update(piE_N=(self.north, self.east), piE_E=(self.east, -self.north))
         gradient = [float(numpy.sum(common * (tau * derivatives[n][0] + beta * derivatives[n][1]))) for n in names]
         return chi2, numpy.array(gradient)
+
+    def chi2_many(self, p):
+        """chi2 at many parameter sets at once (the posterior's walkers): p maps each name to an array of W
+        values; the fluxes solved for each as `fluxes` does. Returns W values."""
+        onehot = getattr(self, "_onehot", None)
+        if onehot is None:
+            onehot = self._onehot = (self.which[:, None] == numpy.arange(self.n)[None, :]).astype(float)
+        t0, tE, u0 = (numpy.asarray(p[k], dtype=float)[:, None] for k in ("t0", "tE", "u0"))
+        tau = (self.hjd[None, :] - t0) / tE
+        beta = numpy.broadcast_to(u0, tau.shape)
+        if self.north is not None and "piE_N" in p:
+            north, east = numpy.asarray(p["piE_N"], dtype=float)[:, None], numpy.asarray(p["piE_E"], dtype=float)[:, None]
+            tau = tau + self.north[None, :] * north + self.east[None, :] * east
+            beta = beta - self.north[None, :] * east + self.east[None, :] * north
+        u = numpy.maximum(numpy.hypot(tau, beta), SMALLEST_U)
+        root = u * numpy.sqrt(u ** 2 + 4)
+        excess = 4 / ((u ** 2 + 2 + root) * root)
+        w, f = self.weight[None, :], self.flux[None, :]
+        s, sf = self.sums(self.weight), self.sums(self.weight * self.flux)
+        se, see, sef = (w * excess) @ onehot, (w * excess ** 2) @ onehot, (w * excess * f) @ onehot
+        with numpy.errstate(all="ignore"):
+            determinant = s * see - se ** 2
+            source = (s * sef - se * sf) / determinant
+            blend = (see * sf - se * sef) / determinant - source
+            no_source = ~(determinant > 0) | ~(source >= 0)
+            source = numpy.where(no_source, 0.0, source)
+            blend = numpy.where(no_source, sf / s, blend)
+            below = ~(blend >= self.blend_floor)
+            a = 1 + excess
+            saa, saf, sa = (w * a ** 2) @ onehot, (w * a * f) @ onehot, (w * a) @ onehot
+            source = numpy.where(below, (saf - self.blend_floor * sa) / saa, source)
+            blend = numpy.where(below, self.blend_floor, blend)
+        model = (source + blend) @ onehot.T + (source @ onehot.T) * excess
+        return numpy.sum(w * (f - model) ** 2, axis=1)
+

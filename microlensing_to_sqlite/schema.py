@@ -173,7 +173,8 @@ CREATE TABLE fit_datasets (
     alert_name TEXT NOT NULL REFERENCES alerts(alert_name),
     telescope TEXT NOT NULL,
     band TEXT NOT NULL,
-    n_points INTEGER, n_used INTEGER, chi2 REAL, error_scale REAL, source_flux REAL, blend_flux REAL,
+    n_points INTEGER, n_used INTEGER, chi2 REAL, error_scale REAL, chi2_dof_published REAL,
+    source_flux REAL, blend_flux REAL,
     flux_held INTEGER, is_reference INTEGER NOT NULL,
     PRIMARY KEY (event_id, lightcurve_id)
 );

@@ -127,8 +127,9 @@ def joint_fit(conn, event_id):
     if fit is None:
         return None
     datasets = [dict(r) for r in conn.execute(
-        "select lightcurve_id, alert_name, telescope, band, n_points, n_used, chi2, error_scale, source_flux, "
-        "blend_flux, is_reference from fit_datasets where event_id = ? order by lightcurve_id", [event_id])]
+        "select lightcurve_id, alert_name, telescope, band, n_points, n_used, chi2, error_scale, chi2_dof_published, "
+        "source_flux, blend_flux, is_reference from fit_datasets where event_id = ? order by lightcurve_id",
+        [event_id])]
     reference = next((d for d in datasets if d["is_reference"]), None)
     curve = conn.execute("select model_curve from fit_curves where event_id = ?", [event_id]).fetchone()
     model = json.loads(curve[0]) if curve else []
@@ -183,7 +184,7 @@ def document(conn, where, parameter):
     lasts = [s["hjd"][-1] / s["units"]["hjd"] for s in series] + (window or [])
     span = (min(firsts) - 5, max(lasts) + 5) if firsts else (0.0, 1.0)
     fit = joint_fit(conn, alerts[0]["event_id"])
-    if fit and fit["status"] == "ok" and fit["reference"]:
+    if fit and fit["status"] != "failed" and fit["reference"]:
         align(series, fit)
     for one in series:
         for key in ("hjd", "mag", "mag_err"):

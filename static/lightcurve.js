@@ -56,7 +56,9 @@
   }
 
   function isAligned(document) {
-    return Boolean(document.fit && document.fit.status === "ok" && document.fit.reference);
+    // An unconstrained fit and one that is not a point lens still align the datasets (their fluxes are fitted);
+    // the note gives the verdict.
+    return Boolean(document.fit && document.fit.status !== "failed" && document.fit.reference);
   }
 
   function tooltip(aligned) {
@@ -167,7 +169,7 @@
       if (p[name]) parts.push(name + " " + p[name][0].toPrecision(4) + (p[name][1] != null ? " ± " + p[name][1].toPrecision(2) : ""));
     });
     return (fit.kind === "pspl+parallax" ? "point lens with parallax" : "point lens") + ": " + parts.join(", ") +
-      ", chi2/dof " + fit.chi2_dof.toFixed(2);
+      ", chi2/dof " + fit.chi2_dof.toFixed(2) + (fit.status !== "ok" ? "; " + fit.status + ": " + fit.reason : "");
   }
 
   function note(document, aligned) {
@@ -180,7 +182,7 @@
       if (left.length) parts.push("not aligned (not in the fit, or it saw none of the event): " + left.join(", "));
     } else {
       parts.unshift("Magnitudes as each survey published them, on each survey's own scale");
-      if (document.fit && document.fit.status !== "ok") parts.push("no joint fit: " + document.fit.reason);
+      if (document.fit && document.fit.status === "failed") parts.push("no joint fit: " + document.fit.reason);
       if (!document.models.length) parts.push("no survey model: the survey reports too few parameters");
     }
     if (document.binned && document.binned.note) parts.push(document.binned.note);

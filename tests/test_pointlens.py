@@ -71,15 +71,26 @@ def test_magnification_with_parallax_is_mulensmodels():
         pytest.approx(model.get_magnification(hjd + HJD_OFFSET), rel=1e-10)
 
 
-def test_a_negative_blend_is_held_at_zero():
-    # Fainter at the peak than a pure source would be: the free fit wants a negative blend.
+def blended(source, blend, error=0.01):
+    """Points of an event whose dataset has these source and blend fluxes, and its fluxes as fitted."""
     hjd = numpy.linspace(10800, 10900, 200)
     a = formulas.magnification(formulas.separation(hjd, 10850.0, 20.0, 0.3))
-    flux = 1.3 * a - 0.3
-    _, source, blend, fixed, *_ = JointData([(hjd, formulas.magnitude_of(flux), numpy.full(200, 0.01))]).evaluate(
-        {"t0": 10850.0, "u0": 0.3, "tE": 20.0})
-    assert (blend[0], bool(fixed[0])) == (0.0, True)
-    assert source[0] > 0
+    data = JointData([(hjd, formulas.magnitude_of(source * a + blend), numpy.full(200, error))])
+    _, fitted_source, fitted_blend, held, *_ = data.evaluate({"t0": 10850.0, "u0": 0.3, "tE": 20.0})
+    return data, fitted_source[0], fitted_blend[0], bool(held[0])
+
+
+def test_a_negative_blend_as_published_for_ogle_2014_blg_0939_is_fitted_free():
+    data, source, blend, held = blended(1.0, -0.16)  # Yee et al. 2015: fb = -0.16 fs
+    assert data.blend_floor[0] == pytest.approx(-0.25 * numpy.median(data.flux))
+    assert (source, blend, held) == (pytest.approx(1.0), pytest.approx(-0.16), False)
+
+
+def test_a_blend_below_its_floor_is_held_there():
+    # Fainter at the peak than a pure source would be, by far more than the floor: fb = -0.4 fs.
+    data, source, blend, held = blended(1.0, -0.4)
+    assert (blend, held) == (pytest.approx(data.blend_floor[0]), True)
+    assert source > 0
 
 
 def test_a_negative_source_is_held_at_zero():
@@ -103,3 +114,12 @@ def test_a_dataset_that_sees_no_magnification_is_fitted_by_its_constant_flux():
 def test_parallax_offsets_are_not_kept_for_ever():
     pointlens.parallax_offsets(numpy.linspace(10700, 11000, 10), COORDS, T0_PAR)
     assert MulensModel.Trajectory._get_delta_annual_results == {}
+
+
+def test_chi2_of_many_parameter_sets_at_once_is_each_ones_chi2():
+    data = joint((COORDS, T0_PAR))
+    rng = numpy.random.default_rng(3)
+    many = {name: PARALLAX[name] * (1 + rng.normal(0, 0.05, 7)) for name in ("t0", "u0", "tE", "piE_N", "piE_E")}
+    many["u0"][0] = -many["u0"][0]  # both signs
+    expected = [data.chi2({name: values[i] for name, values in many.items()}) for i in range(7)]
+    assert data.chi2_many(many) == pytest.approx(expected, rel=1e-9)
