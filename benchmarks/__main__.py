@@ -39,7 +39,7 @@ import time
 import traceback
 from pathlib import Path
 
-from . import archive, archive_build, crossmatch, fits, load, scrape, serving
+from . import archive, archive_build, crossmatch, fits, injection, load, scrape, serving
 from .report import render, source_state
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +78,8 @@ def parse_arguments(argv):
     build_options.add_argument("--workers", type=int, default=None, help="the build's --workers (default: its own)")
     fit_options = parser.add_argument_group("fits")
     fit_options.add_argument("--fit-events", type=int, default=300, help="events of the season fitted (default 300)")
+    fit_options.add_argument("--injected-events", type=int, default=1000,
+                             help="SYNTHETIC events of the injection and recovery (default 1000)")
     other_options = parser.add_argument_group("crossmatch")
     other_options.add_argument("--crossmatch-alerts", type=int, default=75_000)
     serving_options = parser.add_argument_group("serving, load")
@@ -102,7 +104,7 @@ def commands(a):
         "build": f"python -m benchmarks --only build --fraction {a.fraction:g} --seasons {a.seasons} "
                  f"--small-seasons {a.small_seasons} --nightly {a.nightly:g}"
                  + (f" --workers {a.workers}" if a.workers else ""),
-        "fits": f"python -m benchmarks --only fits --fit-events {a.fit_events}"
+        "fits": f"python -m benchmarks --only fits --fit-events {a.fit_events} --injected-events {a.injected_events}"
                 + (f" --workers {a.workers}" if a.workers else ""),
         "crossmatch": f"python -m benchmarks --only crossmatch --crossmatch-alerts {a.crossmatch_alerts}",
         "serving": f"python -m benchmarks --only serving --serving-alerts {a.serving_alerts} "
@@ -152,6 +154,8 @@ def main(argv=None):
             (work / "fits").mkdir()
             part("fits", f"a season of {a.fit_events} events", lambda: fits.run(work / "fits", a.fit_events,
                                                                                  workers=a.workers))
+            part("injection", f"{a.injected_events} injected events",
+                 lambda: injection.run(a.injected_events, a.workers or os.cpu_count()))
         if "crossmatch" in a.only:
             part("crossmatch", f"{a.crossmatch_alerts:,} alerts",
                  lambda: crossmatch.crossmatch_all_seasons(a.crossmatch_alerts))

@@ -78,6 +78,10 @@ def render(results, a, cmd, durations, total, load_before, load_after, source=""
     f = results.get("fits")
     if f:
         lines += fit_rows(f, cmd["fits"])
+    i = results.get("injection")
+    if i:
+        lines += injection_rows(i, cmd["fits"])
+        notes += injection_notes(i)
     c = results.get("crossmatch")
     if c:
         lines.append(
@@ -165,6 +169,35 @@ def fit_rows(f, cmd):
         f"{f['nightly_minutes']:,.1f} min | events x the season's wall time an event | - | minutes a night | "
         f"{verdict(f['nightly_minutes'], 15, False, ' min')} | `{cmd}` |"]
     return rows
+
+
+def injection_rows(i, cmd):
+    """Issue 20's goals: 68 +- 5% and 95 +- 3% coverage, at most 1% of ok fits with the truth beyond 5 sigma."""
+    rows = []
+    for name, c in i["coverage"].items():
+        met = abs(c["68"] - 0.68) <= 0.05 and abs(c["95"] - 0.95) <= 0.03
+        rows.append(f"| 20 | injection: truth of {name} inside the stored 68% / 95% intervals, ok point-lens fits "
+                    f"({c['n']}) | {c['68']:.0%} / {c['95']:.0%} | - | - | 68 +- 5% / 95 +- 3% | "
+                    f"{'met' if met else 'missed'} | `{cmd}` |")
+    share = i["beyond_5_sigma"] / max(i["ok_point_lenses"], 1)
+    rows.append(f"| 20 | injection: ok fits with the truth of tE, u0 or piE beyond 5 sigma | {i['beyond_5_sigma']} of "
+                f"{i['ok_point_lenses']} ({share:.1%}) | - | - | <= 1% | {verdict(share, 0.01, False)} | `{cmd}` |")
+    rows.append(f"| 20 | injection: {i['events']:,} SYNTHETIC events fitted on {i['workers']} workers, {i['sampled']} "
+                f"with a sampled posterior ({i['converged']} converged) | {i['wall_seconds'] / 60:.1f} min (a fit: "
+                f"median {ms(i['seconds_median'])}; with sampling {ms(i['seconds_sampled_median'] or 0)}) | - | - | - "
+                f"| - | `{cmd}` |")
+    return rows
+
+
+def injection_notes(i):
+    statuses = sorted({status for row in i["confusion"].values() for status in row})
+    table = ["| injected | " + " | ".join(statuses) + " |", "|---|" + "---|" * len(statuses)]
+    table += [f"| {truth} | " + " | ".join(str(row.get(status, 0)) for status in statuses) + " |"
+              for truth, row in sorted(i["confusion"].items())]
+    return ["## 20. Injection and recovery", "",
+            "SYNTHETIC events drawn as benchmarks/injection.py says, fitted as the build fits them. Coverage is "
+            "of ok fits of point lenses; (posterior) where the fit was sampled (both u0 solutions together), "
+            "(curvature) where not. The verdicts by what was injected:", "", *table, ""]
 
 
 def scrape_notes(s):

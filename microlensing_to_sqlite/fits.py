@@ -11,16 +11,17 @@ import concurrent.futures
 import datetime
 import hashlib
 import json
+import math
 import multiprocessing
 
 import numpy
 from threadpoolctl import threadpool_limits
 
-from . import fitting
+from . import fitting, posterior, schema
 from .formulas import degrees_to_sexagesimal, hjd_today
 from .photometry import OF_ALERT
 
-FIT_COLUMNS = ["event_id", "status", "reason", "kind", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
+FIT_COLUMNS = ["event_id", "status", "reason", "kind", "solution", "posterior", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
                "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "chi2", "dof", "chi2_dof",
                "delta_chi2_u0", "delta_chi2_parallax", "n_datasets", "n_points", "n_dropped",
                "reference_lightcurve_id", "fitted_at", "inputs"]
@@ -29,7 +30,10 @@ DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band
 # The surveys whose fit starts ours, best first: OGLE's and MOA's come with uncertainties.
 START_FROM = ["OGLE", "MOA", "KMT"]
 IN_FLIGHT_PER_WORKER = 4
-FIT_TABLES = ("fits", "fit_datasets", "fit_curves")
+SOLUTION_COLUMNS = ["event_id", "solution", "is_best", *schema.SOLUTION_PARAMETERS, "chi2", "delta_chi2", "posterior",
+                    "autocorrelation_steps", "acceptance", "steps", *schema.PERCENTILE_COLUMNS]
+SAMPLE_COLUMNS = ["event_id", "solution", "draw", *posterior.SAMPLED, "weight"]
+FIT_TABLES = ("fits", "fit_datasets", "fit_curves", "fit_solutions", "fit_samples")
 POINTS = f"""
 select l.lightcurve_id, l.telescope, l.band, p.hjd / l.hjd_unit, p.mag / l.mag_unit, p.mag_err / l.mag_err_unit
 from photometry_points p join lightcurves l on l.lightcurve_id = p.lightcurve_id
@@ -88,7 +92,7 @@ def fit_one(task):
     event_id, datasets, start, coords, long_event, season = task
     try:
         starts = ([start] if start else []) + starts_from_data(datasets, season)
-        return event_id, fitting.fit_event(datasets, starts, coords, long_event)
+        return event_id, fitting.fit_event(datasets, starts, coords, long_event, sample_seed=event_id)
     except Exception as error:  # a fit never stops the build: it is stored as failed, with the reason
         return event_id, fitting.Fit("failed", f"the fit raised {type(error).__name__}: {str(error)[:200]}")
 
@@ -153,6 +157,7 @@ def store(db, event_id, fit, key, fitted_at):
     row = {"event_id": event_id, "status": fit.status, "reason": fit.reason, "kind": fit.kind,
            **{name: p.get(name) for name in ("t0", "u0", "tE", "piE_N", "piE_E", "piE")},
            **{f"{name}_err": e.get(name) for name in ("t0", "u0", "tE", "piE_N", "piE_E", "piE")},
+           "solution": fit.solution, "posterior": fit.posterior if fit.status != "failed" else None,
            "t0_par": fit.t0_par, "chi2": fit.chi2, "dof": fit.dof,
            "chi2_dof": fit.chi2 / fit.dof if fit.chi2 is not None and fit.dof and fit.dof > 0 else None,
            "delta_chi2_u0": fit.delta_chi2_u0, "delta_chi2_parallax": fit.delta_chi2_parallax,
@@ -169,3 +174,32 @@ def store(db, event_id, fit, key, fitted_at):
                     dataset["chi2"], dataset["error_scale"], dataset["chi2_dof_published"], dataset["source_flux"],
                     dataset["blend_flux"],
                     int(dataset["held"]), int(dataset["lightcurve_id"] == fit.reference)])
+    store_solutions(db, event_id, fit)
+
+
+def store_solutions(db, event_id, fit):
+    """fit_solutions and fit_samples of a parallax fit: each solution, its posterior's percentiles and draws,
+    the draws weighted by the solution's share of the posterior (exp(-delta_chi2 / 2) among those sampled)."""
+    sampled = [one for one in fit.solutions if one["posterior"]]
+    shares = {one["solution"]: math.exp(-one["delta_chi2"] / 2) for one in sampled}
+    total = sum(shares.values()) or 1.0
+    for one in fit.solutions:
+        p, found = one["parameters"], one["posterior"]
+        row = {"event_id": event_id, "solution": one["solution"], "is_best": int(one is fit.solutions[0]),
+               **{name: p.get(name) for name in schema.SOLUTION_PARAMETERS}, "chi2": one["chi2"],
+               "delta_chi2": one["delta_chi2"], "posterior": found.state if found else "not sampled",
+               "autocorrelation_steps": found.autocorrelation if found else None,
+               "acceptance": found.acceptance if found else None, "steps": found.steps if found else None}
+        row["piE"] = math.hypot(p["piE_N"], p["piE_E"])
+        for name in schema.SOLUTION_PARAMETERS:
+            values = found.percentiles.get(name) if found else None
+            for suffix, value in zip(schema.PERCENTILE_NAMES, values or [None] * len(schema.PERCENTILE_NAMES)):
+                row[f"{name}_{suffix}"] = value
+        db.execute(f"insert into fit_solutions ({', '.join(SOLUTION_COLUMNS)}) "
+                   f"values ({', '.join('?' * len(SOLUTION_COLUMNS))})", [row[c] for c in SOLUTION_COLUMNS])
+        if found:
+            weight = shares[one["solution"]] / total / len(found.draws["t0"])
+            db.executemany(f"insert into fit_samples values ({', '.join('?' * len(SAMPLE_COLUMNS))})",
+                           [[event_id, one["solution"], draw, *(float(found.draws[n][draw]) for n in posterior.SAMPLED),
+                             weight] for draw in range(len(found.draws["t0"]))])
+

@@ -16,7 +16,7 @@ The model and its priors (README, "How the joint fit is made"):
   points beyond 5 sigma dropped (and counted; a run of them is kept: it is the event's, or the model's failure);
 - uncertainties from the curvature of chi2 at the minimum (covariance = 2 H^-1), fluxes profiled out;
 - a verdict: "ok" only for a measured fit; "unconstrained" where tE or piE is not bounded by the data (at a
-  bound, in the u0 -> 0 valley, sigma more than half the value); "not point lens" where the residuals hold a
+  bound, in the u0 -> 0 valley, sigma more than half the value, the reference's blend held at its floor); "not point lens" where the residuals hold a
   run the model does not explain (a windowed chi2 test where the event is magnified); "failed" with its reason.
   A parallax fit that runs to its bound is dropped, and the point-lens fit kept.
 """
@@ -67,6 +67,8 @@ ANOMALY_DELTA_CHI2 = 50.0
 U0_VALLEY = 1e-3
 LARGEST_RELATIVE_TE_ERROR = 0.5
 LARGEST_PIE_ERROR = 1.0
+# The other u0 solution's posterior is sampled when its chi2 is within this of the best's.
+OTHER_SOLUTION_SAMPLED_WITHIN = 25.0
 
 
 @dataclass
@@ -96,6 +98,10 @@ class Fit:
     reference: int = None                        # the lightcurve_id every dataset is aligned to
     model_curve: list = None                     # [(hjd, mag)] of the fitted model in the reference's magnitudes
     n_dropped: int = 0
+    solution: str = None                         # which u0 solution is the best ("+" or "-"; parallax fits)
+    posterior: str = "curvature"                 # where the errors come from: "curvature", "sampled", or
+                                                 # "sampled, not converged"
+    solutions: list = field(default_factory=list)    # parallax fits: each u0 solution, see `solution_rows`
 
 
 class Selection:
@@ -139,10 +145,11 @@ class Selection:
         return int(sum(k.sum() for k in self.keep))
 
 
-def fit_event(datasets, starts, coords, long_event=False):
+def fit_event(datasets, starts, coords, long_event=False, sample_seed=None):
     """Fit the datasets (a list of Dataset) jointly, from `starts` [{t0, u0, tE}] (t0 as HJD - 2450000; the
     surveys' fits and where the data peak) and a grid around each of their t0, at the event's `coords`
-    ("hh:mm:ss.s dd:mm:ss.s"); with parallax as well if long_event or the fit is long (and coords are known)."""
+    ("hh:mm:ss.s dd:mm:ss.s"); with parallax as well if long_event or the fit is long (and coords are known).
+    With a `sample_seed`, each u0 solution of a parallax fit has its posterior sampled (posterior.py)."""
     starts = [starts] if isinstance(starts, dict) else list(starts)
     usable = [in_time_order(d) for d in datasets if len(d.hjd) >= FEWEST_POINTS_PER_DATASET]
     points = sum(len(d.hjd) for d in usable)
@@ -156,29 +163,29 @@ def fit_event(datasets, starts, coords, long_event=False):
         return found
     selection, point_lens = found
     near = sum(len(d.hjd) for d in selection.window)
-    best, names, parallax, delta_u0, dropped_parallax = point_lens, POINT_LENS, None, None, None
+    best, names, parallax, by_sign, dropped_parallax = point_lens, POINT_LENS, None, {}, None
     enough = near >= POINTS_PER_PARAMETER * (2 * len(selection.window) + len(WITH_PARALLAX))
     if coords and enough and (long_event or point_lens["tE"] >= PARALLAX_FROM_TE):
         # Before the errors are rescaled: a point-lens misfit of a parallax event would be taken for noise.
         # t0_par at the surveys' t0 (not the point-lens fit's), so that the same data always give the same frame.
         parallax = (coords, float(round(starts[0]["t0"])))
-        found = fit_parallax(selection.data(parallax), [point_lens] + starts)
-        if found is None:
+        by_sign = fit_parallax(selection.data(parallax), [point_lens] + starts)
+        if not by_sign:
             parallax = None
         else:
-            best, delta_u0 = found
-            names = WITH_PARALLAX
+            best, names = min(by_sign.values(), key=selection.data(parallax).chi2), WITH_PARALLAX
     for _ in range(2):  # rescale the errors and drop outliers for the better model; fit both again
         selection.rescale_and_clip(best, parallax)
         point_lens = minimise(selection.data(), POINT_LENS, point_lens) or point_lens
         if parallax:
-            best, delta_u0 = fit_parallax(selection.data(parallax), [best, point_lens]) or (best, delta_u0)
+            by_sign = fit_parallax(selection.data(parallax), [point_lens], by_sign) or by_sign
+            best = min(by_sign.values(), key=selection.data(parallax).chi2)
         else:
             best = point_lens
     if parallax and parallax_at_its_bound(best):
         # A parallax fit that runs to its bound measured nothing: the point-lens fit stands.
         dropped_parallax = f"the parallax fit ran to its bound (piE_N {best['piE_N']:.2f}, piE_E {best['piE_E']:.2f})"
-        best, names, parallax, delta_u0 = point_lens, POINT_LENS, None, None
+        best, names, parallax, by_sign = point_lens, POINT_LENS, None, {}
     data = selection.data(parallax)
     chi2 = data.chi2(best)
     flat = flat_chi2(data)
@@ -186,19 +193,26 @@ def fit_event(datasets, starts, coords, long_event=False):
         return Fit("failed", f"flat lightcurve: the point-lens fit is only {flat - chi2:.1f} in chi2 better "
                              f"than a constant (at least {FLAT_DELTA_CHI2:g} needed)")
     result = Fit("ok", kind="pspl+parallax" if parallax else "pspl", parameters=dict(best), chi2=chi2,
-                 delta_chi2_u0=delta_u0, t0_par=parallax[1] if parallax else None)
-    if parallax:
-        result.delta_chi2_parallax = selection.data().chi2(point_lens) - chi2
+                 t0_par=parallax[1] if parallax else None)
     result.errors, covariance = uncertainties(data, names, best)
     if parallax:
+        result.delta_chi2_parallax = selection.data().chi2(point_lens) - chi2
         add_parallax_length(result, covariance)
+        result.solutions = [{"solution": "+" if sign > 0 else "-", "parameters": found, "chi2": data.chi2(found),
+                             "delta_chi2": data.chi2(found) - chi2, "posterior": None}
+                            for sign, found in sorted(by_sign.items(), key=lambda item: data.chi2(item[1]))]
+        result.solution = result.solutions[0]["solution"]
+        others = [one["delta_chi2"] for one in result.solutions[1:]]
+        result.delta_chi2_u0 = others[0] if others else None
+        if sample_seed is not None:
+            sample_solutions(result, data, names, sample_seed)
     held = data.evaluate(best)[3]
     result.dof = selection.n_used() - (2 * len(selection.window) - int(held.sum())) - len(names)
     result.n_dropped = sum(len(d.hjd) for d in selection.window) - selection.n_used()
     result.datasets = dataset_results(data, selection, best)
     result.reference = selection.window[0].lightcurve_id
     result.model_curve = model_curve(selection.window, best, result.datasets[0], parallax)
-    judged = anomaly(data, best, selection) or unconstrained(result)
+    judged = anomaly(data, best, selection) or unconstrained(result) or posterior_at_a_bound(result)
     if judged:
         result.status, result.reason = judged
     if dropped_parallax:
@@ -235,8 +249,10 @@ def point_lens_in_its_window(usable, starts, grid):
             return Fit("failed", f"too few points near the peak: {near} for {len(selection.window)} datasets, "
                                  f"{needed} needed ({POINTS_PER_PARAMETER} per flux and parameter)")
         data = selection.data()
-        # The first window is searched from every start; a window that moved, from the fit that moved it.
-        tried = [best[1]] if best else starts + sorted(grid, key=data.chi2)[:GRID_STARTS_KEPT]
+        # The first window is searched from every start; a window that moved, from the fit that moved it and
+        # the grid's best point on it.
+        ranked = sorted(grid, key=data.chi2)
+        tried = [best[1]] + ranked[:1] if best else starts + ranked[:GRID_STARTS_KEPT]
         found = best_of(data, tried, POINT_LENS)
         if found is None:
             break
@@ -244,6 +260,27 @@ def point_lens_in_its_window(usable, starts, grid):
     if best is None:
         return Fit("failed", "the point-lens fit did not converge from any start")
     return best
+
+
+def sample_solutions(result, data, names, seed):
+    """Each u0 solution's posterior (posterior.py); the best's percentiles then give the fit's errors (half
+    the 16th-84th percentile range), and `result.posterior` says whether the sampler converged."""
+    from . import posterior
+    for one in result.solutions:
+        if one["delta_chi2"] > OTHER_SOLUTION_SAMPLED_WITHIN:
+            continue  # a solution this much worse carries less than 1e-5 of the posterior
+        errors = result.errors if one is result.solutions[0] else {}
+        one["posterior"] = posterior.sample(data, one["parameters"], errors, names, seed)
+    best = result.solutions[0]["posterior"]
+    result.posterior = best.state
+    result.errors = {name: (values[3] - values[1]) / 2 for name, values in best.percentiles.items()}
+
+
+def posterior_at_a_bound(fit):
+    from . import posterior
+    sampled = fit.solutions and fit.solutions[0]["posterior"]
+    found = sampled and posterior.reaches_a_bound(sampled)
+    return ("unconstrained", found) if found else None
 
 
 def parallax_at_its_bound(parameters):
@@ -292,6 +329,14 @@ def unconstrained(fit):
     if abs(p["u0"]) <= U0_VALLEY:
         return "unconstrained", (f"u0 = {p['u0']:.1e}: the u0 -> 0, tE -> infinity valley, where tE = {p['tE']:.0f} d "
                                  f"is not measured ({effective})")
+    reference = fit.datasets[0]
+    if reference["held"] and reference["source_flux"] > 0:
+        # The reference's data want a blend more negative than the prior allows: u0, tE and the source flux
+        # then follow the floor (a large u0 and a bright source fit a faint, blended event as well), not the
+        # data. (Another dataset at its floor only scales itself to the shape the reference gives.)
+        return "unconstrained", (f"the blend of {reference['label']}, the reference, sits at its floor (a quarter "
+                                 f"of its baseline below zero): tE = {p['tE']:.3g} d and u0 = {abs(p['u0']):.3g} "
+                                 f"follow the prior there, not the data ({effective})")
     if "tE" not in e or e["tE"] > LARGEST_RELATIVE_TE_ERROR * p["tE"]:
         sigma = f"sigma(tE) = {e['tE']:.0f} d" if "tE" in e else "no curvature in tE"
         return "unconstrained", f"tE = {p['tE']:.0f} d is not bounded by the data ({sigma}; {effective})"
@@ -379,21 +424,17 @@ def flat_chi2(data):
     return float(numpy.sum(data.weight * (data.flux - mean[data.which]) ** 2))
 
 
-def fit_parallax(data, starts):
-    """The best parallax fit from each start with u0 > 0 and with u0 < 0, piE starting at 0: (parameters, chi2
-    of the best of the other sign less the best's); None if none converged."""
+def fit_parallax(data, starts, previous=None):
+    """The best parallax fit with u0 > 0 and with u0 < 0, from each start with that sign and piE at 0, and from
+    that sign's `previous` solution: {+1: parameters, -1: parameters} of those that converged."""
     by_sign = {}
     for sign in (1, -1):
         tried = [{**start, "u0": sign * abs(start["u0"]), "piE_N": 0.0, "piE_E": 0.0} for start in starts
-                 if not at_an_edge(start)]
+                 if not at_an_edge(start)] + ([previous[sign]] if previous and sign in previous else [])
         found = [best for best in (minimise(data, WITH_PARALLAX, s, signed_u0=True) for s in tried) if best]
         if found:
             by_sign[sign] = min(found, key=data.chi2)
-    if not by_sign:
-        return None
-    ranked = sorted(by_sign.values(), key=data.chi2)
-    other = data.chi2(ranked[1]) - data.chi2(ranked[0]) if len(ranked) > 1 else None
-    return ranked[0], other
+    return by_sign
 
 
 def uncertainties(data, names, best):

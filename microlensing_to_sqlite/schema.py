@@ -29,6 +29,10 @@ EVENT_COLUMNS = [
     *[f"{s}_{p}{e}" for s in EVENT_SURVEYS for p in EVENT_PARAMETERS for e in ("", "_err")],
 ]
 CROSSMATCH_COLUMNS = ["alert_name", "other_name", "method", "separation_arcsec", "delta_t0"]
+# The posterior's percentiles in fit_solutions: <parameter>_p2_5 ... <parameter>_p97_5.
+SOLUTION_PARAMETERS = ["t0", "u0", "tE", "piE_N", "piE_E", "piE"]
+PERCENTILE_NAMES = ["p2_5", "p16", "p50", "p84", "p97_5"]
+PERCENTILE_COLUMNS = [f"{p}_{q}" for p in SOLUTION_PARAMETERS for q in PERCENTILE_NAMES]
 
 SCHEMA = """
 CREATE TABLE sources (
@@ -153,6 +157,8 @@ CREATE TABLE fits (
     status TEXT NOT NULL,
     reason TEXT,
     kind TEXT,
+    solution TEXT,   -- the u0 solution (fit_solutions) these values are: '+' or '-'; NULL without parallax
+    posterior TEXT,  -- where the _err come from: 'sampled', 'sampled, not converged', or 'curvature'
     t0 REAL, t0_err REAL, u0 REAL, u0_err REAL, tE REAL, tE_err REAL,
     piE_N REAL, piE_N_err REAL, piE_E REAL, piE_E_err REAL, piE REAL, piE_err REAL, t0_par REAL,
     chi2 REAL, dof INTEGER, chi2_dof REAL, delta_chi2_u0 REAL, delta_chi2_parallax REAL,
@@ -162,6 +168,26 @@ CREATE TABLE fits (
     inputs TEXT
 );
 CREATE INDEX fits_tE ON fits(tE);
+-- Each u0 solution of a parallax fit, with its posterior's percentiles where it was sampled (posterior.py), and
+-- an even thinning of its draws, each weighted by its solution's share of the posterior.
+CREATE TABLE fit_solutions (
+    event_id INTEGER NOT NULL REFERENCES fits(event_id),
+    solution TEXT NOT NULL,
+    is_best INTEGER NOT NULL,
+    t0 REAL, u0 REAL, tE REAL, piE_N REAL, piE_E REAL, piE REAL,
+    chi2 REAL, delta_chi2 REAL,
+    posterior TEXT, autocorrelation_steps REAL, acceptance REAL, steps INTEGER,
+    {percentile_columns},
+    PRIMARY KEY (event_id, solution)
+);
+CREATE TABLE fit_samples (
+    event_id INTEGER NOT NULL REFERENCES fits(event_id),
+    solution TEXT NOT NULL,
+    draw INTEGER NOT NULL,
+    t0 REAL, u0 REAL, tE REAL, piE_N REAL, piE_E REAL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (event_id, solution, draw)
+);
 -- The fitted model in the reference dataset's magnitudes, for the charts: JSON [[hjd, mag], ...].
 CREATE TABLE fit_curves (
     event_id INTEGER PRIMARY KEY REFERENCES fits(event_id),
@@ -234,6 +260,7 @@ CREATE TABLE build_info (
     value TEXT
 );
 """ + HISTORY_SCHEMA
+SCHEMA = SCHEMA.replace("{percentile_columns}", ", ".join(f"{c} REAL" for c in PERCENTILE_COLUMNS))
 
 # A database built with another schema is not carried over from: the next build starts afresh.
 VERSION = hashlib.sha1(SCHEMA.encode()).hexdigest()[:12]

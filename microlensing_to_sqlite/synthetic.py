@@ -111,3 +111,30 @@ def ra_hms(ra, decimals=2):
 
 def dec_dms(dec, decimals=1):
     return degrees_to_sexagesimal(dec, hours=False, places=decimals, plus=True)
+
+
+# Each survey's errors, relative to OGLE's, in observed_datasets.
+DATASET_NOISE = {"OGLE": 1.0, "MOA": 1.6, "KMTC": 0.8}
+
+
+def observed_datasets(event, rng, first, last, underestimate=1.0, magnification=None):
+    """fitting.Dataset of each survey's photometry of the event (t0 in full HJD), from first to last (HJD -
+    2450000): nightly in the bulge seasons, denser near the peak. `underestimate`: the true noise is that many
+    times the stated errors (surveys' errors are often too small). `magnification`: A(t) in place of the
+    event's own point lens (a binary lens, for instance)."""
+    from .fitting import Dataset
+    found = []
+    for i, (name, noise) in enumerate(DATASET_NOISE.items()):
+        hjd = observation_times(rng, 2024, event["t0"], event["tE"], last + 2450000.0)
+        hjd = hjd[hjd >= first + 2450000.0]
+        look = dataset_look(event, rng, name)
+        if magnification is None:
+            true = true_magnitude(event, hjd, look)
+        else:
+            fbl = look["fbl"]
+            true = event["Ibase"] + look["offset"] - 2.5 * numpy.log10(fbl * magnification(hjd) + 1 - fbl)
+        errors = noise * numpy.clip(0.005 + 0.02 * 10 ** (0.4 * (true - 18.5)), 0.004, 0.3)
+        found.append(Dataset(i + 1, f"X-{name} {name} I", name.rstrip("C"), hjd - 2450000.0,
+                             true + rng.normal(0, errors * underestimate), errors))
+    return found
+

@@ -95,9 +95,8 @@ def test_a_parallax_fit_at_its_bound_keeps_the_point_lens_fit(monkeypatch):
     event = make_event(t0=10880.0, u0=0.4, tE=160.0)
     fitted = fitting.fit_parallax
 
-    def runaway(data, starts):
-        best, delta = fitted(data, starts)
-        return {**best, "piE_N": 5.0}, delta
+    def runaway(data, starts, previous=None):
+        return {sign: {**found, "piE_N": 5.0} for sign, found in fitted(data, starts, previous).items()}
 
     monkeypatch.setattr(fitting, "fit_parallax", runaway)
     fit = fit_event(observe(event, seed=12), start_near(event), coords(event))

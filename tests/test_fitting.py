@@ -9,7 +9,6 @@ from microlensing_to_sqlite.fitting import Dataset, fit_event
 from microlensing_to_sqlite.synthetic import dec_dms, ra_hms
 
 HJD_OFFSET = 2450000.0
-DATASETS = {"OGLE": 1.0, "MOA": 1.6, "KMTC": 0.8}  # each survey's errors, relative to OGLE's
 
 
 def make_event(t0, u0, tE, piE_N=0.0, piE_E=0.0, fbl=0.7, Ibase=18.0):
@@ -19,16 +18,7 @@ def make_event(t0, u0, tE, piE_N=0.0, piE_E=0.0, fbl=0.7, Ibase=18.0):
 
 def observe(event, seed, first=10600.0, last=11250.0):
     """Every dataset's photometry of the event: nightly in the bulge seasons, denser near the peak."""
-    rng = numpy.random.default_rng(seed)
-    found = []
-    for i, (name, noise) in enumerate(DATASETS.items()):
-        hjd = synthetic.observation_times(rng, 2024, event["t0"], event["tE"], last + HJD_OFFSET)
-        hjd = hjd[hjd >= first + HJD_OFFSET]
-        true = synthetic.true_magnitude(event, hjd, synthetic.dataset_look(event, rng, name))
-        errors = noise * numpy.clip(0.005 + 0.02 * 10 ** (0.4 * (true - 18.5)), 0.004, 0.3)
-        found.append(Dataset(i + 1, f"X-{name} {name} I", name.rstrip("C"), hjd - HJD_OFFSET,
-                             true + rng.normal(0, errors), errors))
-    return found
+    return synthetic.observed_datasets(event, numpy.random.default_rng(seed), first, last)
 
 
 def coords(event):

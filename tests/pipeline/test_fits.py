@@ -113,7 +113,7 @@ def test_a_fit_says_what_it_saw_and_when(built):
 def test_a_fit_that_raises_is_stored_as_failed_with_the_error(monkeypatch):
     from microlensing_to_sqlite import fits, fitting
 
-    def broken(*arguments):
+    def broken(*arguments, **options):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(fitting, "fit_event", broken)

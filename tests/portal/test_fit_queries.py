@@ -8,7 +8,7 @@ import pytest
 from microlensing_to_sqlite import schema
 from microlensing_to_sqlite.writer import insert
 
-FIT = dict(status="ok", kind="pspl+parallax", t0=10900.0, t0_err=0.5, u0=0.3, u0_err=0.01, tE=150.0, tE_err=10.0,
+FIT = dict(status="ok", kind="pspl+parallax", posterior="sampled", t0=10900.0, t0_err=0.5, u0=0.3, u0_err=0.01, tE=150.0, tE_err=10.0,
            piE=0.05, piE_err=0.02, piE_N=0.03, piE_E=0.04, chi2_dof=1.0, n_datasets=2, n_points=900)
 FITS = {  # event: (the fit's changes, in the black-hole query?)
     1: ({}, True),
@@ -18,6 +18,9 @@ FITS = {  # event: (the fit's changes, in the black-hole query?)
     5: ({"kind": "pspl", "piE": None, "piE_err": None}, False),                # no parallax fitted
     6: ({"status": "failed"}, False),
     7: ({"tE": 300.0, "piE": 0.02, "piE_err": 0.01}, True),                    # tE / piE largest: first
+    8: ({"posterior": "curvature"}, False),                                    # no sampled posterior
+    9: ({"posterior": "sampled, not converged"}, True),                        # sampled: in, and it says so
+    10: ({"status": "unconstrained"}, False),                                  # tE or piE not bounded
 }
 # alert: (event, the survey's values) for the disagreement query; the event's fit is FIT's t0, tE, u0
 ALERTS = {

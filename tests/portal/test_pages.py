@@ -109,3 +109,16 @@ def test_metadata_has_no_repeated_keys():
 def test_every_canned_query_says_what_it_finds():
     queries = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["microlensing"]["queries"]
     assert all(query.get("title") and query.get("description") for query in queries.values())
+
+
+@pytest.mark.asyncio
+async def test_an_event_page_shows_the_joint_fits_verdict_solutions_and_quality(datasette, demo_database):
+    import sqlite3
+    db = sqlite3.connect(demo_database)
+    event_id, status = db.execute("select f.event_id, f.status from fits f join fit_solutions s using (event_id) "
+                                  "where s.posterior like 'sampled%' order by f.event_id limit 1").fetchone()
+    text = (await datasette.client.get(f"/microlensing/events/{event_id}")).text
+    assert f"Verdict: {status}" in text and "from the posterior" in text
+    assert ">u0 +" in text and ">u0 -" in text and "95%" in text  # both solutions, with percentiles
+    assert "chi2/dof (published errors)" in text and "error scale" in text
+    assert f"/microlensing/fit_samples?event_id={event_id}" in text

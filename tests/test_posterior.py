@@ -1,0 +1,69 @@
+"""The posterior of a parallax fit (posterior.py), on SYNTHETIC long events whose truth is known: each u0
+solution sampled, percentiles that hold the truth as often as they say, draws stored with weights."""
+
+import numpy
+import pytest
+
+from microlensing_to_sqlite import fits, posterior, schema
+from microlensing_to_sqlite.fitting import fit_event
+from tests.test_fitting import HJD_OFFSET, LONG, coords, make_event, observe, start_near
+
+
+@pytest.fixture(scope="module")
+def sampled():
+    return fit_event(observe(LONG, seed=12), start_near(LONG), coords(LONG), sample_seed=1)
+
+
+def test_each_u0_solution_is_kept_best_first_with_its_chi2(sampled):
+    assert [one["solution"] for one in sampled.solutions] in (["+", "-"], ["-", "+"])
+    assert sampled.solution == sampled.solutions[0]["solution"]
+    assert sampled.solutions[0]["delta_chi2"] == 0 and sampled.solutions[1]["delta_chi2"] >= 0
+    assert sampled.delta_chi2_u0 == sampled.solutions[1]["delta_chi2"]
+
+
+def test_the_posterior_is_sampled_and_converges_by_emcees_rule(sampled):
+    found = sampled.solutions[0]["posterior"]
+    assert sampled.posterior == found.state == "sampled"
+    assert found.steps >= posterior.CONVERGED_AUTOCORRELATIONS * found.autocorrelation
+    assert found.steps >= posterior.CHUNK_STEPS and 0.1 < found.acceptance < 0.8 and found.autocorrelation > 1
+    assert len(found.draws["tE"]) == posterior.DRAWS
+
+
+@pytest.mark.parametrize("name, truth", [("tE", LONG["tE"]), ("piE", float(numpy.hypot(LONG["piE_N"], LONG["piE_E"]))),
+                                         ("t0", LONG["t0"] - HJD_OFFSET)])
+def test_the_truth_is_within_three_posterior_sigma(sampled, name, truth):
+    _, p16, p50, p84, _ = sampled.solutions[0]["posterior"].percentiles[name]
+    assert abs(truth - p50) < 3 * (p84 - p16) / 2
+
+
+def test_the_fits_errors_are_the_posteriors_when_it_was_sampled(sampled):
+    p16, p84 = (sampled.solutions[0]["posterior"].percentiles["tE"][i] for i in (1, 3))
+    assert sampled.errors["tE"] == pytest.approx((p84 - p16) / 2)
+
+
+def test_solutions_and_draws_are_stored_with_weights_that_sum_to_one(sampled, tmp_path):
+    import sqlite3
+    db = sqlite3.connect(tmp_path / "fits.db")
+    db.executescript(schema.SCHEMA)
+    fits.store_solutions(db, 7, sampled)
+    rows = db.execute("select solution, is_best, posterior, tE_p2_5, tE_p50, tE_p97_5 from fit_solutions "
+                      "order by is_best desc").fetchall()
+    assert [r[1] for r in rows] == [1, 0] and rows[0][3] < rows[0][4] < rows[0][5]
+    weights = db.execute("select solution, count(*), sum(weight) from fit_samples group by solution").fetchall()
+    assert sum(w for _, _, w in weights) == pytest.approx(1.0)
+    assert all(n == posterior.DRAWS for _, n, _ in weights)
+
+
+def test_the_95_percent_intervals_hold_the_truth_of_most_injected_events():
+    """A small injection and recovery (the bench's `fits` part runs a larger one): 8 long events with parallax
+    drawn at random; the truth of tE and |piE| within the best solution's 95% interval for at least 6."""
+    rng = numpy.random.default_rng(41)
+    inside = {"tE": 0, "piE": 0}
+    for i in range(8):
+        event = make_event(t0=10880.0 + rng.uniform(-20, 20), u0=rng.uniform(0.05, 0.8), tE=rng.uniform(70, 250),
+                           piE_N=rng.normal(0, 0.15), piE_E=rng.normal(0, 0.1), fbl=rng.uniform(0.3, 1.0))
+        fit = fit_event(observe(event, seed=100 + i), start_near(event), coords(event), sample_seed=i)
+        percentiles = fit.solutions[0]["posterior"].percentiles
+        for name, truth in (("tE", event["tE"]), ("piE", float(numpy.hypot(event["piE_N"], event["piE_E"])))):
+            inside[name] += percentiles[name][0] <= truth <= percentiles[name][4]
+    assert inside["tE"] >= 6 and inside["piE"] >= 6, inside
