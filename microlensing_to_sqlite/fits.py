@@ -31,7 +31,8 @@ DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band
 START_FROM = ["OGLE", "MOA", "KMT"]
 IN_FLIGHT_PER_WORKER = 4
 SOLUTION_COLUMNS = ["event_id", "solution", "is_best", *schema.SOLUTION_PARAMETERS, "chi2", "delta_chi2", "posterior",
-                    "autocorrelation_steps", "acceptance", "steps", *schema.PERCENTILE_COLUMNS]
+                    "sampler", "effective_samples", "autocorrelation_steps", "acceptance", "steps",
+                    *schema.PERCENTILE_COLUMNS]
 SAMPLE_COLUMNS = ["event_id", "solution", "draw", *posterior.SAMPLED, "weight"]
 FIT_TABLES = ("fits", "fit_datasets", "fit_curves", "fit_solutions", "fit_samples")
 POINTS = f"""
@@ -188,8 +189,11 @@ def store_solutions(db, event_id, fit):
         row = {"event_id": event_id, "solution": one["solution"], "is_best": int(one is fit.solutions[0]),
                **{name: p.get(name) for name in schema.SOLUTION_PARAMETERS}, "chi2": one["chi2"],
                "delta_chi2": one["delta_chi2"], "posterior": found.state if found else "not sampled",
-               "autocorrelation_steps": found.autocorrelation if found else None,
-               "acceptance": found.acceptance if found else None, "steps": found.steps if found else None}
+               "sampler": found and found.method, "effective_samples": found and found.effective,
+               "autocorrelation_steps": found and found.autocorrelation,
+               "acceptance": found and found.acceptance, "steps": found and found.steps}
+        if row["autocorrelation_steps"] is not None and not math.isfinite(row["autocorrelation_steps"]):
+            row["autocorrelation_steps"] = None  # a chain that did not move
         row["piE"] = math.hypot(p["piE_N"], p["piE_E"])
         for name in schema.SOLUTION_PARAMETERS:
             values = found.percentiles.get(name) if found else None

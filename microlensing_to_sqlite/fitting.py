@@ -269,8 +269,8 @@ def sample_solutions(result, data, names, seed):
     for one in result.solutions:
         if one["delta_chi2"] > OTHER_SOLUTION_SAMPLED_WITHIN:
             continue  # a solution this much worse carries less than 1e-5 of the posterior
-        errors = result.errors if one is result.solutions[0] else {}
-        one["posterior"] = posterior.sample(data, one["parameters"], errors, names, seed)
+        errors, covariance = uncertainties(data, names, one["parameters"])
+        one["posterior"] = posterior.sample(data, one["parameters"], errors, names, seed, covariance)
     best = result.solutions[0]["posterior"]
     result.posterior = best.state
     result.errors = {name: (values[3] - values[1]) / 2 for name, values in best.percentiles.items()}

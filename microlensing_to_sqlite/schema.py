@@ -176,7 +176,8 @@ CREATE TABLE fit_solutions (
     is_best INTEGER NOT NULL,
     t0 REAL, u0 REAL, tE REAL, piE_N REAL, piE_E REAL, piE REAL,
     chi2 REAL, delta_chi2 REAL,
-    posterior TEXT, autocorrelation_steps REAL, acceptance REAL, steps INTEGER,
+    posterior TEXT, sampler TEXT, effective_samples REAL, autocorrelation_steps REAL, acceptance REAL,
+    steps INTEGER,
     {percentile_columns},
     PRIMARY KEY (event_id, solution)
 );

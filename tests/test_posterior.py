@@ -1,6 +1,8 @@
 """The posterior of a parallax fit (posterior.py), on SYNTHETIC long events whose truth is known: each u0
 solution sampled, percentiles that hold the truth as often as they say, draws stored with weights."""
 
+import math
+
 import numpy
 import pytest
 
@@ -9,9 +11,20 @@ from microlensing_to_sqlite.fitting import fit_event
 from tests.test_fitting import HJD_OFFSET, LONG, coords, make_event, observe, start_near
 
 
+def long_event():
+    """A fresh copy of the long event (observing an event records each dataset's look in it)."""
+    return make_event(t0=LONG["t0"] - HJD_OFFSET, u0=LONG["u0"], tE=LONG["tE"], piE_N=LONG["piE_N"],
+                      piE_E=LONG["piE_E"])
+
+
+def fit_of_the_long_event():
+    event = long_event()
+    return fit_event(observe(event, seed=12), start_near(event), coords(event), sample_seed=1)
+
+
 @pytest.fixture(scope="module")
 def sampled():
-    return fit_event(observe(LONG, seed=12), start_near(LONG), coords(LONG), sample_seed=1)
+    return fit_of_the_long_event()
 
 
 def test_each_u0_solution_is_kept_best_first_with_its_chi2(sampled):
@@ -21,12 +34,34 @@ def test_each_u0_solution_is_kept_best_first_with_its_chi2(sampled):
     assert sampled.delta_chi2_u0 == sampled.solutions[1]["delta_chi2"]
 
 
-def test_the_posterior_is_sampled_and_converges_by_emcees_rule(sampled):
+def test_a_near_gaussian_posterior_is_sampled_by_importance_with_enough_effective_draws(sampled):
     found = sampled.solutions[0]["posterior"]
-    assert sampled.posterior == found.state == "sampled"
-    assert found.steps >= posterior.CONVERGED_AUTOCORRELATIONS * found.autocorrelation
-    assert found.steps >= posterior.CHUNK_STEPS and 0.1 < found.acceptance < 0.8 and found.autocorrelation > 1
+    assert sampled.posterior == found.state == "sampled" and found.method == "importance"
+    assert found.effective >= posterior.IMPORTANCE_EFFECTIVE
     assert len(found.draws["tE"]) == posterior.DRAWS
+
+
+@pytest.fixture(scope="module")
+def by_emcee():
+    """The same fit with its posterior sampled by emcee, as a posterior the importance draws do not cover is."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(posterior, "IMPORTANCE_EFFECTIVE", math.inf)
+        fit = fit_of_the_long_event()
+    return fit.solutions[0]["posterior"]
+
+
+def test_emcee_converges_by_its_authors_rule(by_emcee):
+    assert by_emcee.method == "emcee" and by_emcee.state == "sampled"
+    assert by_emcee.steps >= posterior.CONVERGED_AUTOCORRELATIONS * by_emcee.autocorrelation
+    assert 0.1 < by_emcee.acceptance < 0.8
+
+
+@pytest.mark.parametrize("name", ["tE", "piE"])
+def test_the_two_samplers_agree(sampled, by_emcee, name):
+    """Their medians within a quarter of the posterior's sigma."""
+    importance = sampled.solutions[0]["posterior"].percentiles[name]
+    sigma = (importance[3] - importance[1]) / 2
+    assert abs(by_emcee.percentiles[name][2] - importance[2]) < 0.25 * sigma
 
 
 @pytest.mark.parametrize("name, truth", [("tE", LONG["tE"]), ("piE", float(numpy.hypot(LONG["piE_N"], LONG["piE_E"]))),
