@@ -204,15 +204,18 @@ def fit_event(datasets, starts, coords, long_event=False, sample_seed=None):
         result.solution = result.solutions[0]["solution"]
         others = [one["delta_chi2"] for one in result.solutions[1:]]
         result.delta_chi2_u0 = others[0] if others else None
-        if sample_seed is not None:
-            sample_solutions(result, data, names, sample_seed)
     held = data.evaluate(best)[3]
     result.dof = selection.n_used() - (2 * len(selection.window) - int(held.sum())) - len(names)
     result.n_dropped = sum(len(d.hjd) for d in selection.window) - selection.n_used()
     result.datasets = dataset_results(data, selection, best)
     result.reference = selection.window[0].lightcurve_id
     result.model_curve = model_curve(selection.window, best, result.datasets[0], parallax)
-    judged = anomaly(data, best, selection) or unconstrained(result) or posterior_at_a_bound(result)
+    judged = anomaly(data, best, selection) or unconstrained(result)
+    if parallax and sample_seed is not None:
+        # A fit the curvature already finds unconstrained is not worth emcee's minutes: its posterior is sampled
+        # only where the cheap importance draws cover it.
+        sample_solutions(result, data, names, sample_seed, by_emcee_too=judged is None)
+        judged = judged or unconstrained(result) or posterior_at_a_bound(result)
     if judged:
         result.status, result.reason = judged
     if dropped_parallax:
@@ -262,18 +265,20 @@ def point_lens_in_its_window(usable, starts, grid):
     return best
 
 
-def sample_solutions(result, data, names, seed):
-    """Each u0 solution's posterior (posterior.py); the best's percentiles then give the fit's errors (half
-    the 16th-84th percentile range), and `result.posterior` says whether the sampler converged."""
+def sample_solutions(result, data, names, seed, by_emcee_too=True):
+    """Each u0 solution's posterior (posterior.py; by importance sampling only, unless `by_emcee_too`); where the
+    best's was sampled, its percentiles give the fit's errors (half the 16th-84th percentile range), and
+    `result.posterior` says whether the sampler converged."""
     from . import posterior
     for one in result.solutions:
         if one["delta_chi2"] > OTHER_SOLUTION_SAMPLED_WITHIN:
             continue  # a solution this much worse carries less than 1e-5 of the posterior
         errors, covariance = uncertainties(data, names, one["parameters"])
-        one["posterior"] = posterior.sample(data, one["parameters"], errors, names, seed, covariance)
+        one["posterior"] = posterior.sample(data, one["parameters"], errors, names, seed, covariance, by_emcee_too)
     best = result.solutions[0]["posterior"]
-    result.posterior = best.state
-    result.errors = {name: (values[3] - values[1]) / 2 for name, values in best.percentiles.items()}
+    if best is not None:
+        result.posterior = best.state
+        result.errors = {name: (values[3] - values[1]) / 2 for name, values in best.percentiles.items()}
 
 
 def posterior_at_a_bound(fit):

@@ -11,7 +11,9 @@ Two samplers, the cheap one first:
   the solution with the curvature's covariance inflated by IMPORTANCE_INFLATION, each weighted by posterior /
   proposal. Kept when the weights' effective sample size is at least IMPORTANCE_EFFECTIVE and no draw carries
   more than IMPORTANCE_LARGEST_WEIGHT of the total: then the posterior is close enough to the curvature's
-  Gaussian for the draws to cover it, and that is converged. Where it is not (a valley, a bound, two modes),
+  Gaussian for the draws to cover it, and that is converged. A round that fails moves the proposal to its
+  weighted draws' mean and covariance, up to IMPORTANCE_ROUNDS rounds. Where none covers it (a valley, a
+  bound, two modes),
 - **emcee** (Foreman-Mackey et al. 2013, the field's usual sampler): WALKERS_PER_PARAMETER walkers per
   parameter start in a ball of the curvature's sigma around the solution (differential evolution expands a
   smaller one too slowly: from a tenth of it, 300 steps of burn-in left a chain 2 sigma off that the
@@ -40,6 +42,7 @@ IMPORTANCE_DRAWS = 3000
 IMPORTANCE_INFLATION = 1.5
 IMPORTANCE_EFFECTIVE = 600
 IMPORTANCE_LARGEST_WEIGHT = 0.01
+IMPORTANCE_ROUNDS = 3
 IMPORTANCE_BATCH = 250  # draws evaluated at once: memory grows as draws x points
 WALKERS_PER_PARAMETER = 4
 BURN_STEPS = 600
@@ -105,25 +108,46 @@ class Space:
         return numpy.where(numpy.isfinite(chi2), -0.5 * chi2, -numpy.inf)
 
 
-def sample(data, solution, errors, names, seed, covariance=None):
+def sample(data, solution, errors, names, seed, covariance=None, by_emcee_too=True):
     """The posterior around `solution` ({t0, u0, tE[, piE_N, piE_E]}) of the fit's JointData `data`: by
     importance sampling when the curvature's `covariance` (in t0, u0, tE, ...) describes it well enough, else
-    by emcee; `errors` (the curvature's sigma, where known) size emcee's starting ball."""
+    by emcee (None without `by_emcee_too`); `errors` (the curvature's sigma, where known) size emcee's
+    starting ball."""
     rng = numpy.random.default_rng(seed)
     space = Space(data, solution, names)
     if covariance is not None:
         found = by_importance(space, solution, covariance, rng)
         if found is not None:
             return found
-    return by_emcee(space, solution, errors, rng)
+    return by_emcee(space, solution, errors, rng) if by_emcee_too else None
 
 
 def by_importance(space, solution, covariance, rng, degrees=4):
     """Posterior draws weighted against a Student-t proposal, or None when the weights say the proposal does not
-    cover the posterior (see the module's docstring)."""
+    cover the posterior (see the module's docstring). A proposal that does not is moved to the weighted draws'
+    mean and covariance and tried again, IMPORTANCE_ROUNDS times in all (adaptive importance sampling)."""
     jacobian = numpy.ones(len(space.names))
     jacobian[2] = 1 / solution["tE"]  # d ln tE / d tE
-    scale = covariance * numpy.outer(jacobian, jacobian) * IMPORTANCE_INFLATION ** 2
+    centre, scale = space.centre, covariance * numpy.outer(jacobian, jacobian) * IMPORTANCE_INFLATION ** 2
+    for _ in range(IMPORTANCE_ROUNDS):
+        found = importance_round(space, centre, scale, rng, degrees)
+        if found is None:
+            return None
+        positions, weights, effective = found
+        if effective >= IMPORTANCE_EFFECTIVE and weights.max() <= IMPORTANCE_LARGEST_WEIGHT * weights.sum():
+            return resampled(space, positions, weights, effective, rng)
+        share = weights / weights.sum()
+        centre = share @ positions
+        spread = positions - centre
+        scale = (spread.T * share) @ spread * IMPORTANCE_INFLATION ** 2
+        if effective < 2 * len(space.names):  # too few draws to measure a covariance from: widen instead
+            scale = covariance * numpy.outer(jacobian, jacobian) * (2 * IMPORTANCE_INFLATION) ** 2
+    return None
+
+
+def importance_round(space, centre, scale, rng, degrees):
+    """(positions, weights, effective sample size) of IMPORTANCE_DRAWS Student-t draws around centre; None if
+    the scale is not a covariance or no draw has a finite posterior."""
     try:
         root = numpy.linalg.cholesky(scale)
     except numpy.linalg.LinAlgError:
@@ -132,26 +156,27 @@ def by_importance(space, solution, covariance, rng, degrees=4):
     normal = rng.standard_normal((IMPORTANCE_DRAWS, dimensions))
     stretch = numpy.sqrt(degrees / rng.chisquare(degrees, IMPORTANCE_DRAWS))
     offsets = (normal @ root.T) * stretch[:, None]
-    positions = space.centre + offsets
+    positions = centre + offsets
     # log of the proposal's density, up to a constant: the t distribution's
     mahalanobis = numpy.sum(numpy.linalg.solve(root, offsets.T) ** 2, axis=0)
     log_proposal = -0.5 * (degrees + dimensions) * numpy.log1p(mahalanobis / degrees)
     log_posterior = numpy.concatenate([space.log_posterior(positions[i:i + IMPORTANCE_BATCH])
                                        for i in range(0, len(positions), IMPORTANCE_BATCH)])
     log_weights = log_posterior - log_proposal
-    if not numpy.isfinite(log_weights).any():
+    finite = numpy.isfinite(log_weights)
+    if not finite.any():
         return None
-    weights = numpy.exp(log_weights - numpy.max(log_weights[numpy.isfinite(log_weights)]))
-    weights[~numpy.isfinite(weights)] = 0.0
-    effective = float(weights.sum() ** 2 / numpy.sum(weights ** 2))
-    if effective < IMPORTANCE_EFFECTIVE or weights.max() > IMPORTANCE_LARGEST_WEIGHT * weights.sum():
-        return None
-    # DRAWS equally weighted draws by systematic resampling
+    weights = numpy.where(finite, numpy.exp(log_weights - numpy.max(log_weights[finite])), 0.0)
+    return positions, weights, float(weights.sum() ** 2 / numpy.sum(weights ** 2))
+
+
+def resampled(space, positions, weights, effective, rng):
+    """The Posterior of weighted draws, with DRAWS equally weighted ones by systematic resampling."""
     cumulative = numpy.cumsum(weights) / weights.sum()
     picked = numpy.minimum(numpy.searchsorted(cumulative, (rng.random() + numpy.arange(DRAWS)) / DRAWS),
                            len(weights) - 1)
     return Posterior("importance", space.parameters(positions), weights, space.parameters(positions[picked]), True,
-                     effective=effective, steps=IMPORTANCE_DRAWS)
+                     effective=effective, steps=len(weights))
 
 
 def by_emcee(space, solution, errors, rng):
