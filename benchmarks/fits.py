@@ -4,7 +4,7 @@ events in the same run.
 
 A season of SYNTHETIC events in the surveys' formats (demo.write_season: real per-dataset offsets and blends,
 parallax in the long events) is built without fits; then the fit stage runs on it as a build runs it
-(fits.update_fits, on every core), and a sample of its events is fitted one at a time in this process.
+(stage.update_fits, on every core), and a sample of its events is fitted one at a time in this process.
 """
 
 import datetime
@@ -17,7 +17,8 @@ import time
 import numpy
 from threadpoolctl import threadpool_limits
 
-from microlensing_to_sqlite import fits, fitting
+from microlensing_to_sqlite.fit import joint, stage
+from microlensing_to_sqlite.fit.data import select_window
 from microlensing_to_sqlite.demo import write_season
 from microlensing_to_sqlite.formulas import degrees_to_sexagesimal
 from microlensing_to_sqlite.load import build
@@ -54,15 +55,15 @@ def one_by_one(db, events, alerts, sample):
     found = []
     for event in events[:sample]:
         group = members[event["event_id"]]
-        datasets = fits.datasets_of(db, group)
+        datasets = stage.datasets_of(db, group)
         if not datasets:
             continue
         coords = f"{degrees_to_sexagesimal(event['ra'], True)} {degrees_to_sexagesimal(event['dec'], False)}"
         start = time.perf_counter()
-        fit = fitting.fit_event(datasets, fits.starting_point(group) or fits.starts_from_data(datasets, SEASON), coords,
-                                any((a.get("tE") or 0) >= fitting.PARALLAX_FROM_TE for a in group))
+        fit = joint.fit_event(datasets, stage.starting_point(group) or stage.starts_from_data(datasets, SEASON), coords,
+                                any((a.get("tE") or 0) >= joint.PARALLAX_FROM_TE for a in group))
         found.append({"seconds": time.perf_counter() - start, "kind": fit.kind or fit.status, "datasets": datasets,
-                      "start": fits.starting_point(group), "coords": coords})
+                      "start": stage.starting_point(group), "coords": coords})
     return found
 
 
@@ -98,7 +99,7 @@ def run(work, n_events=300, sample=40, baseline_sample=8, workers=None, seed=5):
     events, alerts, inputs = stage_inputs(db)
     start = time.perf_counter()
     report = Report()
-    fits.update_fits(db, events, alerts, inputs, "now", workers, report)
+    stage.update_fits(db, events, alerts, inputs, "now", workers, report)
     season_seconds = time.perf_counter() - start
     db.rollback()
     with threadpool_limits(limits=1):  # as the fit stage runs them
@@ -108,7 +109,7 @@ def run(work, n_events=300, sample=40, baseline_sample=8, workers=None, seed=5):
         baseline = []
         for one in point_lens:
             begin = time.perf_counter()
-            mulensmodel_fit(fitting.select_window(one["datasets"], one["start"]), one["start"], one["coords"])
+            mulensmodel_fit(select_window(one["datasets"], one["start"]), one["start"], one["coords"])
             baseline.append(time.perf_counter() - begin)
     ours = statistics.median(t["seconds"] for t in point_lens) if point_lens else None
     mean = season_seconds / max(report.fits["fitted"], 1)  # wall time per event on `workers` cores

@@ -1,5 +1,5 @@
 """Injection and recovery of the joint fit (issue 20): SYNTHETIC events drawn to look like the archive, fitted
-as the build fits them (fits.fit_one: the surveys' start, the grid, the window, the verdict, the posterior of
+as the build fits them (fit/stage.fit_one: the surveys' start, the grid, the window, the verdict, the posterior of
 parallax fits), and how often the truth lies inside what is stored.
 
 The draw: tE log-normal around 25 days with a tail to 500; u0 uniform to 1.5; the source's share of the
@@ -18,7 +18,8 @@ import time
 import numpy
 from threadpoolctl import threadpool_limits
 
-from microlensing_to_sqlite import fitting, posterior, synthetic
+from microlensing_to_sqlite import synthetic
+from microlensing_to_sqlite.fit import joint, posterior
 from microlensing_to_sqlite.formulas import degrees_to_sexagesimal
 
 HJD_OFFSET = 2450000.0
@@ -62,7 +63,7 @@ def fit_one(index):
     coords = f"{degrees_to_sexagesimal(event['ra'], True)} {degrees_to_sexagesimal(event['dec'], False)}"
     began = time.perf_counter()
     with threadpool_limits(limits=1):
-        fit = fitting.fit_event(datasets, [start], coords, long_event=event["tE"] >= fitting.PARALLAX_FROM_TE,
+        fit = joint.fit_event(datasets, [start], coords, long_event=event["tE"] >= joint.PARALLAX_FROM_TE,
                                 sample_seed=index)
     seconds = time.perf_counter() - began
     truth = {"tE": event["tE"], "u0": event["u0"], "piE": math.hypot(event["piE_N"], event["piE_E"])}

@@ -114,7 +114,7 @@ def measured():
     patch(Points, "stored", timed(Points.stored, add_main("insert: Points.stored")))
     for name in ("crossmatch_rows", "event_rows"):
         patch(crossmatch, name, timed(getattr(crossmatch, name), add_main("finish: crossmatch")))
-    if hasattr(writer, "update_fits"):  # the point-lens fits of the events whose inputs changed (fits.py)
+    if hasattr(writer, "update_fits"):  # the point-lens fits of the events whose inputs changed (fit/stage.py)
         patch(writer, "update_fits", timed(writer.update_fits, add_main("finish: fits")))
     survey_load = Survey.load
 

@@ -99,7 +99,7 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
     (DropRefused) and the old database stays.
     With a History, each changed value is appended to it (observed at `observed_at`) and the history goes into
     the database; `on_loaded(report)` runs just before that, to record the run. Events are read on `workers`
-    processes (default: every core), and then every event whose inputs changed is fitted (fits.py) unless not `fit`.
+    processes (default: every core), and then every event whose inputs changed is fitted (fit/stage.py) unless not `fit`.
     """
     db_path = Path(db_path)
     report = report or Report()

@@ -11,7 +11,7 @@ class Report:
         self.counts = collections.defaultdict(collections.Counter)
         self.problems = []
         self.notes = []
-        self.fits = {}  # events fitted, failed and kept by the fit stage (fits.py)
+        self.fits = {}  # events fitted, failed and kept by the fit stage (fit/stage.py)
         self.lock = threading.Lock()
 
     def count(self, survey, season, what, n=1):

@@ -150,7 +150,7 @@ CREATE TABLE sparklines (
     heights TEXT NOT NULL
 );
 
--- The joint point-lens fit of each physical event over every survey's photometry (fits.py, fitting.py), and
+-- The joint point-lens fit of each physical event over every survey's photometry (fit/), and
 -- each dataset's part in it. Times are HJD - 2450000; fluxes in MulensModel's units (magnitude 22 = flux 1).
 CREATE TABLE fits (
     event_id INTEGER PRIMARY KEY REFERENCES events(event_id),
@@ -168,7 +168,7 @@ CREATE TABLE fits (
     inputs TEXT
 );
 CREATE INDEX fits_tE ON fits(tE);
--- Each u0 solution of a parallax fit, with its posterior's percentiles where it was sampled (posterior.py), and
+-- Each u0 solution of a parallax fit, with its posterior's percentiles where it was sampled (fit/posterior.py), and
 -- an even thinning of its draws, each weighted by its solution's share of the posterior.
 CREATE TABLE fit_solutions (
     event_id INTEGER NOT NULL REFERENCES fits(event_id),

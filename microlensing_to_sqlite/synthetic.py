@@ -118,11 +118,11 @@ DATASET_NOISE = {"OGLE": 1.0, "MOA": 1.6, "KMTC": 0.8}
 
 
 def observed_datasets(event, rng, first, last, underestimate=1.0, magnification=None):
-    """fitting.Dataset of each survey's photometry of the event (t0 in full HJD), from first to last (HJD -
+    """fit.data.Dataset of each survey's photometry of the event (t0 in full HJD), from first to last (HJD -
     2450000): nightly in the bulge seasons, denser near the peak. `underestimate`: the true noise is that many
     times the stated errors (surveys' errors are often too small). `magnification`: A(t) in place of the
     event's own point lens (a binary lens, for instance)."""
-    from .fitting import Dataset
+    from .fit.data import Dataset
     found = []
     for i, (name, noise) in enumerate(DATASET_NOISE.items()):
         hjd = observation_times(rng, 2024, event["t0"], event["tE"], last + 2450000.0)

@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from . import crossmatch, schema, sparklines
-from .fits import FIT_TABLES, update_fits
+from .fit.stage import FIT_TABLES, update_fits
 from .photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
 from .reading import reads_now
 from .registry import BY_NAME, SURVEYS

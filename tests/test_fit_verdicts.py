@@ -7,8 +7,10 @@ import numpy
 import pytest
 from scipy import optimize
 
-from microlensing_to_sqlite import fitting
-from microlensing_to_sqlite.fitting import Dataset, fit_event
+from microlensing_to_sqlite.fit import joint, search
+from microlensing_to_sqlite.fit.data import Dataset, Selection
+from microlensing_to_sqlite.fit.joint import fit_event
+from microlensing_to_sqlite.fit.model import POINT_LENS
 from tests.test_fitting import HJD_OFFSET, coords, make_event, observe, start_near
 
 
@@ -17,7 +19,7 @@ def pulls(fit, name, truth):
 
 
 def test_a_minimisation_never_ends_above_its_start(monkeypatch):
-    data = fitting.Selection(observe(make_event(10890.4, 0.15, 22.0), seed=11)).data()
+    data = Selection(observe(make_event(10890.4, 0.15, 22.0), seed=11)).data()
     start = {"t0": 10890.4, "u0": 0.15, "tE": 22.0}
 
     def worse(fun, y0, **options):  # an optimiser that wanders off and reports where it ended
@@ -26,7 +28,7 @@ def test_a_minimisation_never_ends_above_its_start(monkeypatch):
         return optimize.OptimizeResult(x=y0 + 3.0, fun=fun(y0 + 3.0)[0], success=True)
 
     monkeypatch.setattr(optimize, "minimize", worse)
-    found = fitting.minimise(data, fitting.POINT_LENS, start)
+    found = search.minimise(data, POINT_LENS, start)
     assert data.chi2(found) == pytest.approx(data.chi2(start))
 
 
@@ -93,12 +95,12 @@ def test_a_faint_blended_event_in_the_valley_is_unconstrained_saying_what_the_da
 
 def test_a_parallax_fit_at_its_bound_keeps_the_point_lens_fit(monkeypatch):
     event = make_event(t0=10880.0, u0=0.4, tE=160.0)
-    fitted = fitting.fit_parallax
+    fitted = joint.fit_parallax
 
     def runaway(data, starts, previous=None):
         return {sign: {**found, "piE_N": 5.0} for sign, found in fitted(data, starts, previous).items()}
 
-    monkeypatch.setattr(fitting, "fit_parallax", runaway)
+    monkeypatch.setattr(joint, "fit_parallax", runaway)
     fit = fit_event(observe(event, seed=12), start_near(event), coords(event))
     assert (fit.status, fit.kind) == ("ok", "pspl")
     assert "parallax fit ran to its bound" in fit.reason and "point-lens fit is kept" in fit.reason

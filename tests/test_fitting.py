@@ -5,7 +5,8 @@ import numpy
 import pytest
 
 from microlensing_to_sqlite import formulas, synthetic
-from microlensing_to_sqlite.fitting import Dataset, fit_event
+from microlensing_to_sqlite.fit.data import Dataset
+from microlensing_to_sqlite.fit.joint import fit_event
 from microlensing_to_sqlite.synthetic import dec_dms, ra_hms
 
 HJD_OFFSET = 2450000.0

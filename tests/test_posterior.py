@@ -1,4 +1,4 @@
-"""The posterior of a parallax fit (posterior.py), on SYNTHETIC long events whose truth is known: each u0
+"""The posterior of a parallax fit (fit/posterior.py), on SYNTHETIC long events whose truth is known: each u0
 solution sampled, percentiles that hold the truth as often as they say, draws stored with weights."""
 
 import math
@@ -6,8 +6,9 @@ import math
 import numpy
 import pytest
 
-from microlensing_to_sqlite import fits, posterior, schema
-from microlensing_to_sqlite.fitting import fit_event
+from microlensing_to_sqlite import schema
+from microlensing_to_sqlite.fit import posterior, stage
+from microlensing_to_sqlite.fit.joint import fit_event
 from tests.test_fitting import HJD_OFFSET, LONG, coords, make_event, observe, start_near
 
 
@@ -80,7 +81,7 @@ def test_solutions_and_draws_are_stored_with_weights_that_sum_to_one(sampled, tm
     import sqlite3
     db = sqlite3.connect(tmp_path / "fits.db")
     db.executescript(schema.SCHEMA)
-    fits.store_solutions(db, 7, sampled)
+    stage.store_solutions(db, 7, sampled)
     rows = db.execute("select solution, is_best, posterior, tE_p2_5, tE_p50, tE_p97_5 from fit_solutions "
                       "order by is_best desc").fetchall()
     assert [r[1] for r in rows] == [1, 0] and rows[0][3] < rows[0][4] < rows[0][5]

@@ -111,11 +111,11 @@ def test_a_fit_says_what_it_saw_and_when(built):
 
 
 def test_a_fit_that_raises_is_stored_as_failed_with_the_error(monkeypatch):
-    from microlensing_to_sqlite import fits, fitting
+    from microlensing_to_sqlite.fit import joint, stage
 
     def broken(*arguments, **options):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(fitting, "fit_event", broken)
-    event_id, fit = fits.fit_one((1, [], {"t0": 1.0, "u0": 0.1, "tE": 10.0}, None, False, 2025))
+    monkeypatch.setattr(joint, "fit_event", broken)
+    event_id, fit = stage.fit_one((1, [], {"t0": 1.0, "u0": 0.1, "tE": 10.0}, None, False, 2025))
     assert (event_id, fit.status, fit.reason) == (1, "failed", "the fit raised ZeroDivisionError: division by zero")

@@ -64,7 +64,7 @@ def independent_multistart_chi2(datasets, starts):
 @pytest.mark.parametrize("name", ["OGLE-2025-BLG-0001", "OGLE-2025-BLG-0368"])
 def test_our_chi2_is_no_worse_than_an_independent_multistart_mulensmodel_fit(recorded_db_path, name):
     """On the same points with the same (rescaled) errors: ours is the global minimum MulensModel's finds too."""
-    from microlensing_to_sqlite import fits, fitting
+    from microlensing_to_sqlite.fit import data, model, stage
     fit, alert = fit_and_alert(recorded_db_path, name)
     assert fit["status"] == "ok" and fit["n_dropped"] == 0
     with contextlib.closing(sqlite3.connect(recorded_db_path)) as db:
@@ -72,15 +72,15 @@ def test_our_chi2_is_no_worse_than_an_independent_multistart_mulensmodel_fit(rec
         members = [dict(r) for r in db.execute("select * from alerts where event_id = ?", [fit["event_id"]])]
         scales = dict(db.execute("select lightcurve_id, error_scale from fit_datasets where event_id = ?",
                                  [fit["event_id"]]).fetchall())
-        datasets = [d for d in fits.datasets_of(db, members) if d.lightcurve_id in scales]
+        datasets = [d for d in stage.datasets_of(db, members) if d.lightcurve_id in scales]
     half = 6 * fit["tE"] + 120
     scaled = []
     for d in datasets:
         near = abs(d.hjd - fit["t0"]) <= half
-        scaled.append(fitting.Dataset(d.lightcurve_id, d.label, d.survey, d.hjd[near], d.mag[near],
+        scaled.append(data.Dataset(d.lightcurve_id, d.label, d.survey, d.hjd[near], d.mag[near],
                                       d.mag_err[near] * scales[d.lightcurve_id]))
     assert abs(sum(len(d.hjd) for d in scaled) - fit["n_points"]) <= 2  # the window, up to a point at its edge
-    ours = fitting.JointData([(d.hjd, d.mag, d.mag_err) for d in scaled]).chi2(
+    ours = model.JointData([(d.hjd, d.mag, d.mag_err) for d in scaled]).chi2(
         {"t0": fit["t0"], "u0": fit["u0"], "tE": fit["tE"]})
     # From the survey's fit where it has one, and a grid at its t0 (or ours)
     survey = {"t0": alert["t0"] or fit["t0"], "u0": max(alert["u0"] or 0.0, 0.01), "tE": alert["tE"] or 30.0}

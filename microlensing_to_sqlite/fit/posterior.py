@@ -35,7 +35,7 @@ import math
 
 import numpy
 
-from .fitting import LARGEST_PIE, LARGEST_TE
+from .model import LARGEST_PIE, LARGEST_TE
 
 PERCENTILES = (2.5, 16.0, 50.0, 84.0, 97.5)
 IMPORTANCE_DRAWS = 3000

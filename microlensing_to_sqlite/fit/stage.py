@@ -1,4 +1,4 @@
-"""The fit stage: a joint point-lens fit (fitting.py) of every physical event, kept in `fits`, `fit_datasets` and
+"""The fit stage: a joint point-lens fit (joint.py) of every physical event, kept in `fits`, `fit_datasets` and
 `fit_curves`.
 
 Run by the writer at the end of a build, on the database being built. An event keeps the fit the previous build
@@ -17,9 +17,11 @@ import multiprocessing
 import numpy
 from threadpoolctl import threadpool_limits
 
-from . import fitting, posterior, schema
-from .formulas import degrees_to_sexagesimal, hjd_today
-from .photometry import OF_ALERT
+from .. import schema
+from ..formulas import degrees_to_sexagesimal, hjd_today
+from ..photometry import OF_ALERT
+from . import joint, posterior
+from .data import Dataset
 
 FIT_COLUMNS = ["event_id", "status", "reason", "kind", "solution", "posterior", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
                "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "chi2", "dof", "chi2_dof",
@@ -58,7 +60,7 @@ def inputs_key(members, inputs):
     fitter's version."""
     seen = [[alert["alert_name"], inputs.get(alert["alert_name"], (None, None, None))[1],
              [alert.get(k) for k in ("t0", "u0", "tE")]] for alert in sorted(members, key=lambda a: a["alert_id"])]
-    return hashlib.sha1(json.dumps([fitting.FIT_VERSION, seen], default=str).encode()).hexdigest()
+    return hashlib.sha1(json.dumps([joint.FIT_VERSION, seen], default=str).encode()).hexdigest()
 
 
 def datasets_of(db, members):
@@ -70,7 +72,7 @@ def datasets_of(db, members):
             by_lightcurve.setdefault((lightcurve_id, telescope, band), []).append(point)
         for (lightcurve_id, telescope, band), points in by_lightcurve.items():
             hjd, mag, err = numpy.array(points, dtype=float).T
-            found.append(fitting.Dataset(lightcurve_id, f"{alert['alert_name']} {telescope} {band}", alert["survey"],
+            found.append(Dataset(lightcurve_id, f"{alert['alert_name']} {telescope} {band}", alert["survey"],
                                          hjd, mag, err))
     return found
 
@@ -93,9 +95,9 @@ def fit_one(task):
     event_id, datasets, start, coords, long_event, season = task
     try:
         starts = ([start] if start else []) + starts_from_data(datasets, season)
-        return event_id, fitting.fit_event(datasets, starts, coords, long_event, sample_seed=event_id)
+        return event_id, joint.fit_event(datasets, starts, coords, long_event, sample_seed=event_id)
     except Exception as error:  # a fit never stops the build: it is stored as failed, with the reason
-        return event_id, fitting.Fit("failed", f"the fit raised {type(error).__name__}: {str(error)[:200]}")
+        return event_id, joint.Fit("failed", f"the fit raised {type(error).__name__}: {str(error)[:200]}")
 
 
 def update_fits(db, events, alerts, inputs, fitted_at, workers, report):
@@ -131,7 +133,7 @@ def fitted(db, tasks, workers):
         for event_id, group, event in tasks:
             coords = f"{degrees_to_sexagesimal(event['ra'], True)} {degrees_to_sexagesimal(event['dec'], False)}" \
                 if event.get("ra") is not None else None
-            long_event = any((alert.get("tE") or 0) >= fitting.PARALLAX_FROM_TE for alert in group)
+            long_event = any((alert.get("tE") or 0) >= joint.PARALLAX_FROM_TE for alert in group)
             datasets = datasets_of(db, group)
             if datasets:  # an event with no photometry has no fit
                 yield event_id, datasets, starting_point(group), coords, long_event, event["season"]

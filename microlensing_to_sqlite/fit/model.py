@@ -1,8 +1,8 @@
-"""The point-lens chi2 of many datasets at once, vectorised, for the joint fit's search (fitting.py).
+"""The point-lens chi2 of many datasets at once, vectorised, for the joint fit's search (search.py).
 
 It is MulensModel's: the same magnification, the same flux conversion (magnitude 22 = flux 1), the same linear fit
 of a source and a blend flux per dataset (`Event.get_chi2`), and annual parallax from MulensModel's own geometry
-(`Trajectory.parallax_delta_N_E`, projected as its `_project_delta` does). tests/test_pointlens.py checks that the
+(`Trajectory.parallax_delta_N_E`, projected as its `_project_delta` does). tests/test_fit_model.py checks that the
 two agree. It is written again here, over every point of every dataset in one array, because the search evaluates
 it a few hundred times per event: MulensModel's objects per dataset cost about 10 ms an evaluation, this about 0.2.
 
@@ -18,11 +18,17 @@ fs < 0 (one that saw none of the event, or saw it the wrong way) is held at fs =
 
 import numpy
 
-from .formulas import SMALLEST_U, flux_of, magnification
+from ..formulas import SMALLEST_U, flux_of, magnification
 
 HJD_OFFSET = 2450000.0
 # How far below zero a blend flux may go, as a share of the dataset's baseline flux (see above).
 BLEND_FLOOR_SHARE = 0.25
+# The longest alerted events last a few hundred days; a fit that wants more is held by the degeneracy of u0 -> 0
+# and tE -> infinity (the data constrain only u0 tE), and is reported as at the edge.
+LARGEST_TE = 2000.0
+POINT_LENS = ("t0", "u0", "tE")
+WITH_PARALLAX = POINT_LENS + ("piE_N", "piE_E")
+LARGEST_PIE = 5.0
 
 
 def parallax_offsets(hjd, coords, t0_par):

@@ -4,8 +4,9 @@ import MulensModel
 import numpy
 import pytest
 
-from microlensing_to_sqlite import formulas, pointlens
-from microlensing_to_sqlite.pointlens import HJD_OFFSET, JointData
+from microlensing_to_sqlite import formulas
+from microlensing_to_sqlite.fit import model
+from microlensing_to_sqlite.fit.model import HJD_OFFSET, JointData
 
 COORDS = "17:55:12.0 -29:30:00.0"
 T0_PAR = 10850.0
@@ -26,16 +27,16 @@ def datasets(seed=3):
 
 
 def mulensmodel_event(parameters, parallax):
-    model = {"t_0": parameters["t0"] + HJD_OFFSET, "u_0": parameters["u0"], "t_E": parameters["tE"]}
+    values = {"t_0": parameters["t0"] + HJD_OFFSET, "u_0": parameters["u0"], "t_E": parameters["tE"]}
     if parallax:
-        model.update(pi_E_N=parameters["piE_N"], pi_E_E=parameters["piE_E"], t_0_par=T0_PAR + HJD_OFFSET)
+        values.update(pi_E_N=parameters["piE_N"], pi_E_E=parameters["piE_E"], t_0_par=T0_PAR + HJD_OFFSET)
     data = [MulensModel.MulensData([hjd + HJD_OFFSET, mag, err], phot_fmt="mag") for hjd, mag, err in datasets()]
-    return MulensModel.Event(datasets=data, model=MulensModel.Model(model, coords=COORDS), coords=COORDS)
+    return MulensModel.Event(datasets=data, model=MulensModel.Model(values, coords=COORDS), coords=COORDS)
 
 
 def joint(parallax):
     found = datasets()
-    offsets = pointlens.parallax_offsets(numpy.concatenate([d[0] for d in found]), COORDS, T0_PAR) if parallax else None
+    offsets = model.parallax_offsets(numpy.concatenate([d[0] for d in found]), COORDS, T0_PAR) if parallax else None
     return JointData(found, offsets)
 
 
@@ -64,11 +65,11 @@ def test_gradient_is_mulensmodels(parameters, parallax):
 
 def test_magnification_with_parallax_is_mulensmodels():
     hjd = numpy.linspace(10700, 11000, 50)
-    model = MulensModel.Model({"t_0": PARALLAX["t0"] + HJD_OFFSET, "u_0": PARALLAX["u0"], "t_E": PARALLAX["tE"],
+    theirs = MulensModel.Model({"t_0": PARALLAX["t0"] + HJD_OFFSET, "u_0": PARALLAX["u0"], "t_E": PARALLAX["tE"],
                                "pi_E_N": PARALLAX["piE_N"], "pi_E_E": PARALLAX["piE_E"],
                                "t_0_par": T0_PAR + HJD_OFFSET}, coords=COORDS)
-    assert pointlens.magnification_at(hjd, PARALLAX, (COORDS, T0_PAR)) == \
-        pytest.approx(model.get_magnification(hjd + HJD_OFFSET), rel=1e-10)
+    assert model.magnification_at(hjd, PARALLAX, (COORDS, T0_PAR)) == \
+        pytest.approx(theirs.get_magnification(hjd + HJD_OFFSET), rel=1e-10)
 
 
 def blended(source, blend, error=0.01):
@@ -112,7 +113,7 @@ def test_a_dataset_that_sees_no_magnification_is_fitted_by_its_constant_flux():
 
 
 def test_parallax_offsets_are_not_kept_for_ever():
-    pointlens.parallax_offsets(numpy.linspace(10700, 11000, 10), COORDS, T0_PAR)
+    model.parallax_offsets(numpy.linspace(10700, 11000, 10), COORDS, T0_PAR)
     assert MulensModel.Trajectory._get_delta_annual_results == {}
 
 
