@@ -124,3 +124,18 @@ def test_chi2_of_many_parameter_sets_at_once_is_each_ones_chi2():
     many["u0"][0] = -many["u0"][0]  # both signs
     expected = [data.chi2({name: values[i] for name, values in many.items()}) for i in range(7)]
     assert data.chi2_many(many) == pytest.approx(expected, rel=1e-9)
+
+
+def test_chi2_of_many_is_each_ones_where_fluxes_are_held():
+    """chi2_many expands the chi2 in per-dataset sums: it must agree where a blend is held at its floor and where
+    a source is held at 0, as well as where both are free."""
+    hjd = numpy.linspace(10800, 10900, 200)
+    a = formulas.magnification(formulas.separation(hjd, 10850.0, 20.0, 0.3))
+    error = numpy.full(200, 0.01)
+    data = JointData([(hjd, formulas.magnitude_of(a - 0.16), error), (hjd, formulas.magnitude_of(a - 0.4), error),
+                      (hjd, formulas.magnitude_of(30 - 0.5 * a), error)])
+    many = {"t0": numpy.array([10850.0, 10849.0, 10852.0]), "u0": numpy.array([0.3, 0.25, -0.35]),
+            "tE": numpy.array([20.0, 22.0, 18.0])}
+    assert [bool(held) for held in data.evaluate({"t0": 10850.0, "u0": 0.3, "tE": 20.0})[3]] == [False, True, True]
+    expected = [data.chi2({name: values[i] for name, values in many.items()}) for i in range(3)]
+    assert data.chi2_many(many) == pytest.approx(expected, rel=1e-9)

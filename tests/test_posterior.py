@@ -103,3 +103,12 @@ def test_the_95_percent_intervals_hold_the_truth_of_most_injected_events():
         for name, truth in (("tE", event["tE"]), ("piE", float(numpy.hypot(event["piE_N"], event["piE_E"])))):
             inside[name] += percentiles[name][0] <= truth <= percentiles[name][4]
     assert inside["tE"] >= 6 and inside["piE"] >= 6, inside
+
+
+def test_a_chain_that_cannot_converge_stops_early():
+    longest = posterior.MOST_STEPS / posterior.CONVERGED_AUTOCORRELATIONS  # 36 steps
+    assert not posterior.cannot_converge(longest, posterior.CHUNK_STEPS)
+    assert not posterior.cannot_converge(1.3 * longest, 2 * posterior.CHUNK_STEPS)  # estimates grow: wait
+    assert posterior.cannot_converge(1.5 * longest, posterior.CHUNK_STEPS)
+    assert not posterior.cannot_converge(float("inf"), posterior.CHUNK_STEPS)  # give a stuck start one more chunk
+    assert posterior.cannot_converge(float("inf"), 2 * posterior.CHUNK_STEPS)

@@ -73,6 +73,7 @@ class JointData:
     def __init__(self, datasets, offsets=None):
         self.n = len(datasets)
         self.which = numpy.concatenate([numpy.full(len(d[0]), i) for i, d in enumerate(datasets)])
+        self.starts = numpy.concatenate([[0], numpy.cumsum([len(d[0]) for d in datasets])[:-1]]).astype(int)
         self.hjd = numpy.concatenate([d[0] for d in datasets]).astype(float)
         self.flux, flux_err = flux_of(numpy.concatenate([d[1] for d in datasets]),
                                       numpy.concatenate([d[2] for d in datasets]))
@@ -80,34 +81,52 @@ class JointData:
         self.blend_floor = -BLEND_FLOOR_SHARE * numpy.array([numpy.median(self.flux[self.which == i])
                                                              for i in range(self.n)])
         self.north, self.east = offsets if offsets is not None else (None, None)
+        # The fluxes are solved about each dataset's weighted mean flux: sums of the centred flux keep the
+        # chi2's sums of squares free of the cancellation a bright baseline would bring.
+        self.s = self.sums(self.weight)
+        self.mean_flux = self.sums(self.weight * self.flux) / self.s
+        self.centred = self.flux - self.mean_flux[self.which]
+        self.weighted_centred = self.weight * self.centred
+        self.sum_centred_squares = self.sums(self.weighted_centred * self.centred)
 
     def trajectory(self, p):
         return trajectory(self.hjd, p, self.north, self.east)
 
     def sums(self, values):
-        return numpy.bincount(self.which, values, minlength=self.n)
+        """Per dataset, the sum of `values` over its points (along the last axis, for many parameter sets)."""
+        if values.ndim == 1:
+            return numpy.bincount(self.which, values, minlength=self.n)
+        return numpy.add.reduceat(values, self.starts, axis=-1)
 
-    def fluxes(self, excess):
-        """Per dataset: source and blend flux by weighted linear least squares, the source not negative and the
-        blend not below its floor, and which were held there (the mask counts one per dataset held). `excess`
-        is A - 1 at each point. Solved as F = fs (A - 1) + baseline: in A itself the sums cancel when A is near 1
-        at every point."""
-        w, f = self.weight, self.flux
-        s, se, see = self.sums(w), self.sums(w * excess), self.sums(w * excess ** 2)
-        sf, sef = self.sums(w * f), self.sums(w * excess * f)
+    def solve(self, se, see, sef):
+        """Per dataset (and parameter set): (source flux, the model's constant less the mean flux, held) from
+        the sums of w (A - 1), w (A - 1)^2 and w (A - 1) (F - mean F); the model is F = fs (A - 1) + c with
+        c = fs + fb. Least squares, the source not negative and the blend not below its floor: a dataset
+        that needs a negative source is all blend (fs = 0, c = its mean); one whose blend would go below the
+        floor has fb held there and fs fitted alone. Solved in A - 1, not A: in A the sums cancel when A is
+        near 1 at every point."""
+        s, mean, floor = self.s, self.mean_flux, self.blend_floor
         with numpy.errstate(all="ignore"):
             determinant = s * see - se ** 2
-            source = (s * sef - se * sf) / determinant
-            blend = (see * sf - se * sef) / determinant - source
-            # No magnification seen, or a fit that would need a negative source: the dataset is all blend.
+            source = s * sef / determinant
+            constant = -se * sef / determinant  # c less the mean flux
             no_source = ~(determinant > 0) | ~(source >= 0)
-            source[no_source], blend[no_source] = 0.0, (sf / s)[no_source]
-            floor = self.blend_floor
-            below = ~(blend >= floor)
-            a = 1 + excess
-            saa, saf, sa = self.sums(w * a ** 2), self.sums(w * a * f), self.sums(w * a)
-            source[below], blend[below] = ((saf - floor * sa) / saa)[below], floor[below]
-        return source, blend, no_source | below
+            source = numpy.where(no_source, 0.0, source)
+            constant = numpy.where(no_source, 0.0, constant)
+            below = ~(constant + mean - source >= floor)
+            # fb held at the floor: fs = sum w A (F - fb) / sum w A^2, with A = 1 + (A - 1)
+            held = (sef + (mean - floor) * (s + se)) / (s + 2 * se + see)
+            source = numpy.where(below, held, source)
+            constant = numpy.where(below, held + floor - mean, constant)
+        return source, constant, no_source | below
+
+    def fluxes(self, excess):
+        """Per dataset: source and blend flux at the magnification's `excess` (A - 1 at each point), and which
+        datasets' fluxes are held (see `solve`)."""
+        weighted = self.weight * excess
+        source, constant, held = self.solve(self.sums(weighted), self.sums(weighted * excess),
+                                            self.sums(weighted * self.centred))
+        return source, constant + self.mean_flux - source, held
 
     def evaluate(self, p):
         """(residual flux, source, blend, which datasets' fluxes are held at 0, tau, beta, u, A) at parameters p."""
@@ -144,35 +163,23 @@ class JointData:
 
     def chi2_many(self, p):
         """chi2 at many parameter sets at once (the posterior's walkers): p maps each name to an array of W
-        values; the fluxes solved for each as `fluxes` does. Returns W values."""
-        onehot = getattr(self, "_onehot", None)
-        if onehot is None:
-            onehot = self._onehot = (self.which[:, None] == numpy.arange(self.n)[None, :]).astype(float)
+        values; the fluxes solved for each as `fluxes` does. Returns W values. The chi2 comes from the same
+        per-dataset sums as the fluxes (sum w (F - c - fs (A - 1))^2 expanded), with no residual array."""
         t0, tE, u0 = (numpy.asarray(p[k], dtype=float)[:, None] for k in ("t0", "tE", "u0"))
         tau = (self.hjd[None, :] - t0) / tE
-        beta = numpy.broadcast_to(u0, tau.shape)
         if self.north is not None and "piE_N" in p:
             north, east = numpy.asarray(p["piE_N"], dtype=float)[:, None], numpy.asarray(p["piE_E"], dtype=float)[:, None]
             tau = tau + self.north[None, :] * north + self.east[None, :] * east
-            beta = beta - self.north[None, :] * east + self.east[None, :] * north
-        u = numpy.maximum(numpy.hypot(tau, beta), SMALLEST_U)
-        root = u * numpy.sqrt(u ** 2 + 4)
-        excess = 4 / ((u ** 2 + 2 + root) * root)
-        w, f = self.weight[None, :], self.flux[None, :]
-        s, sf = self.sums(self.weight), self.sums(self.weight * self.flux)
-        se, see, sef = (w * excess) @ onehot, (w * excess ** 2) @ onehot, (w * excess * f) @ onehot
-        with numpy.errstate(all="ignore"):
-            determinant = s * see - se ** 2
-            source = (s * sef - se * sf) / determinant
-            blend = (see * sf - se * sef) / determinant - source
-            no_source = ~(determinant > 0) | ~(source >= 0)
-            source = numpy.where(no_source, 0.0, source)
-            blend = numpy.where(no_source, sf / s, blend)
-            below = ~(blend >= self.blend_floor)
-            a = 1 + excess
-            saa, saf, sa = (w * a ** 2) @ onehot, (w * a * f) @ onehot, (w * a) @ onehot
-            source = numpy.where(below, (saf - self.blend_floor * sa) / saa, source)
-            blend = numpy.where(below, self.blend_floor, blend)
-        model = (source + blend) @ onehot.T + (source @ onehot.T) * excess
-        return numpy.sum(w * (f - model) ** 2, axis=1)
-
+            beta = u0 - self.north[None, :] * east + self.east[None, :] * north
+            squared = tau ** 2 + beta ** 2
+        else:
+            squared = tau ** 2 + u0 ** 2
+        squared = numpy.maximum(squared, SMALLEST_U ** 2)
+        root = numpy.sqrt(squared * (squared + 4))
+        excess = 4 / ((squared + 2 + root) * root)  # A(u) - 1
+        weighted = self.weight[None, :] * excess
+        se, see, sef = self.sums(weighted), self.sums(weighted * excess), self.sums(weighted * self.centred)
+        source, constant, _ = self.solve(se, see, sef)
+        chi2 = (self.sum_centred_squares - 2 * source * sef + constant ** 2 * self.s + 2 * constant * source * se
+                + source ** 2 * see)
+        return numpy.sum(chi2, axis=-1)

@@ -21,8 +21,9 @@ Two samplers, the cheap one first:
   DESnookerMove, as emcee's documentation suggests for correlated and multimodal posteriors: on the long events
   of tests/test_posterior.py the autocorrelation time is 15-20 steps, the default stretch move's 45-70). It
   burns in BURN_STEPS, then samples in chunks until the chain is longer than CONVERGED_AUTOCORRELATIONS
-  integrated autocorrelation times (emcee.autocorr; 50, as emcee's authors advise) or MOST_STEPS is reached; it
-  is called converged only then and with a mean acceptance within ACCEPTANCE.
+  integrated autocorrelation times (emcee.autocorr; 50, as emcee's authors advise), or MOST_STEPS is reached,
+  or the autocorrelation time measured so far says MOST_STEPS cannot be long enough (cannot_converge); it is
+  called converged only in the first case and with a mean acceptance within ACCEPTANCE.
 
 fit_solutions keeps the sampler, the effective samples or the autocorrelation time, the steps and the
 acceptance. The percentiles are of every draw (weighted); the stored draws are DRAWS, equally weighted (an even
@@ -49,6 +50,7 @@ BURN_STEPS = 600
 CHUNK_STEPS = 300
 MOST_STEPS = 1800
 CONVERGED_AUTOCORRELATIONS = 50
+HOPELESS_AUTOCORRELATION = 1.4  # see cannot_converge
 ACCEPTANCE = (0.1, 0.8)
 DRAWS = 100
 SAMPLED = ("t0", "u0", "tE", "piE_N", "piE_E")
@@ -204,6 +206,8 @@ def by_emcee(space, solution, errors, rng):
         autocorrelation = float(numpy.max(times)) if numpy.all(numpy.isfinite(times)) else math.inf
         if sampler.iteration >= CONVERGED_AUTOCORRELATIONS * autocorrelation:
             break
+        if cannot_converge(autocorrelation, sampler.iteration):
+            break
     acceptance = float(numpy.mean(sampler.acceptance_fraction))
     converged = (sampler.iteration >= CONVERGED_AUTOCORRELATIONS * autocorrelation
                  and ACCEPTANCE[0] <= acceptance <= ACCEPTANCE[1])
@@ -211,6 +215,17 @@ def by_emcee(space, solution, errors, rng):
     thinned = flat[numpy.linspace(0, len(flat) - 1, DRAWS).round().astype(int)]
     return Posterior("emcee", space.parameters(flat), numpy.ones(len(flat)), space.parameters(thinned), converged,
                      autocorrelation=autocorrelation, acceptance=acceptance, steps=sampler.iteration)
+
+
+def cannot_converge(autocorrelation, steps):
+    """Whether a chain with this autocorrelation time so far will not be CONVERGED_AUTOCORRELATIONS of them long
+    by MOST_STEPS: an ensemble that does not move (no finite time after two chunks), or a time already
+    HOPELESS_AUTOCORRELATION times the longest that could converge. Estimates grow as the chain does (on the
+    long events of the fit benchmark, 1.2-2.3 times from 600 steps to 1,800; none above 50 steps at 600 ever
+    fell below the 36 that converge), so the chain stops, not converged, and spends no more."""
+    if not math.isfinite(autocorrelation):
+        return steps >= 2 * CHUNK_STEPS
+    return autocorrelation >= HOPELESS_AUTOCORRELATION * MOST_STEPS / CONVERGED_AUTOCORRELATIONS
 
 
 def reaches_a_bound(posterior):
