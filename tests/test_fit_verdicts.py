@@ -115,3 +115,20 @@ def test_underestimated_errors_show_in_the_chi2_per_dof_before_rescaling():
     for dataset in fit.datasets:
         assert dataset["error_scale"] == pytest.approx(3, rel=0.15)
         assert dataset["chi2_dof_published"] == pytest.approx(dataset["error_scale"] ** 2, rel=0.05)
+
+
+def test_any_dataset_whose_blend_sits_at_its_floor_makes_the_fit_unconstrained():
+    """In the injection, every ok fit with the truth beyond 5 sigma (u0 about 2 fitted for 0.5-1, a faint, blended
+    bump) had a dataset other than the reference held at its blend floor: the shared u0 and tE follow it."""
+    from microlensing_to_sqlite.fit import verdict
+
+    def dataset(label, held):
+        return {"label": label, "held": held, "source_flux": 1.0}
+
+    fit = joint.Fit("ok", parameters={"t0": 10868.2, "u0": 2.15, "tE": 13.4},
+                    errors={"t0": 1.2, "u0": 0.1, "tE": 1.1},
+                    datasets=[dataset("OGLE I", False), dataset("MOA Red", True), dataset("KMTC I", False)])
+    status, reason = verdict.unconstrained(fit)
+    assert status == "unconstrained" and "MOA Red sits at its floor" in reason and "u0 tE = 28.81 d" in reason
+    fit.datasets[1]["held"] = False
+    assert verdict.unconstrained(fit) is None

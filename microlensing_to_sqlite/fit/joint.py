@@ -35,7 +35,7 @@ from .search import (POINTS_PER_PARAMETER, fit_parallax, grid_starts, minimise, 
 from .verdict import anomaly, parallax_at_its_bound, posterior_at_a_bound, unconstrained
 
 # Bumped when the fit changes, so that every event is fitted again.
-FIT_VERSION = 5
+FIT_VERSION = 6
 # Parallax for events this long (in any survey's fit, or the point-lens fit).
 PARALLAX_FROM_TE = 60.0
 # A fit this little better than a constant flux is of a flat lightcurve: no event to fit.
