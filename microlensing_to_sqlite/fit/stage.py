@@ -7,6 +7,7 @@ fitter's version; only the others are fitted again, on every core. A fit that fa
 its reason; it never stops the build.
 """
 
+import collections
 import concurrent.futures
 import datetime
 import hashlib
@@ -32,6 +33,7 @@ DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band
 # The surveys whose fit starts ours, best first: OGLE's and MOA's come with uncertainties.
 START_FROM = ["OGLE", "MOA", "KMT"]
 IN_FLIGHT_PER_WORKER = 4
+FINISHED_WAITING_PER_WORKER = 100
 SOLUTION_COLUMNS = ["event_id", "solution", "is_best", *schema.SOLUTION_PARAMETERS, "chi2", "delta_chi2", "posterior",
                     "sampler", "effective_samples", "autocorrelation_steps", "acceptance", "steps",
                     *schema.PERCENTILE_COLUMNS]
@@ -145,11 +147,21 @@ def fitted(db, tasks, workers):
             return
         import MulensModel  # noqa: F401 (imported once here, not once in each process: it takes seconds)
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending = []
+            # Results in the tasks' order; a slow fit at the head (a sampled posterior takes seconds) does not
+            # stop the other workers: tasks are submitted as soon as any fit ends, and the finished ones wait
+            # behind it, up to FINISHED_WAITING_PER_WORKER each.
+            pending = collections.deque()
             for task in work():
                 pending.append(pool.submit(fit_one, task))
-                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                    yield pending.pop(0).result()
+                while sum(not f.done() for f in pending) >= workers * IN_FLIGHT_PER_WORKER or \
+                        len(pending) >= workers * FINISHED_WAITING_PER_WORKER:
+                    if pending[0].done() or len(pending) >= workers * FINISHED_WAITING_PER_WORKER:
+                        yield pending.popleft().result()
+                    else:
+                        concurrent.futures.wait([f for f in pending if not f.done()],
+                                                return_when=concurrent.futures.FIRST_COMPLETED)
+                while pending and pending[0].done():
+                    yield pending.popleft().result()
             for future in pending:
                 yield future.result()
 

@@ -119,3 +119,25 @@ def test_a_fit_that_raises_is_stored_as_failed_with_the_error(monkeypatch):
     monkeypatch.setattr(joint, "fit_event", broken)
     event_id, fit = stage.fit_one((1, [], {"t0": 1.0, "u0": 0.1, "tE": 10.0}, None, False, 2025))
     assert (event_id, fit.status, fit.reason) == (1, "failed", "the fit raised ZeroDivisionError: division by zero")
+
+
+def test_the_stage_yields_fits_in_the_events_order_while_a_slow_one_runs(monkeypatch):
+    """The workers keep fitting while the first event's fit (a sampled posterior takes seconds) is still
+    running; the fits still come out in the events' order."""
+    import time
+
+    from microlensing_to_sqlite.fit import joint, stage
+
+    def fit(datasets, starts, coords, long_event, sample_seed):
+        if sample_seed == 0:
+            time.sleep(1.0)
+        return joint.Fit("ok", reason=str(time.monotonic()))
+
+    monkeypatch.setattr(joint, "fit_event", fit)
+    monkeypatch.setattr(stage, "datasets_of", lambda db, group: ["points"])
+    monkeypatch.setattr(stage, "starts_from_data", lambda datasets, season: [])
+    tasks = [(event_id, [], {"season": 2025}) for event_id in range(20)]
+    found = list(stage.fitted(None, tasks, workers=2))
+    assert [event_id for event_id, _ in found] == list(range(20))
+    ended = [float(f.reason) for _, f in found]
+    assert sum(moment < ended[0] for moment in ended[1:]) >= 10  # most were fitted while the first one ran
