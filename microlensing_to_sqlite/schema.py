@@ -206,6 +206,32 @@ CREATE TABLE fit_datasets (
     PRIMARY KEY (event_id, lightcurve_id)
 );
 
+-- One row per physical event, where every candidate question starts: its alerts' names, the joint fit's verdict
+-- and values (the best u0 solution's posterior percentiles where it was sampled), each survey's tE beside it, the
+-- surveys' fits at their bounds, and the peak's date and distance from the build's day. Times are HJD - 2450000.
+CREATE VIEW candidates AS
+SELECT e.event_id,
+    (SELECT group_concat(alert_name, ' = ') FROM (SELECT alert_name FROM alerts WHERE event_id = e.event_id
+        ORDER BY survey != 'OGLE', survey != 'MOA', alert_name)) AS title,
+    (SELECT alert_name FROM alerts WHERE event_id = e.event_id
+        ORDER BY survey != 'OGLE', survey != 'MOA', alert_name LIMIT 1) AS alert_name,
+    e.n_alerts, e.season,
+    f.status AS verdict, f.reason, f.kind, f.posterior,
+    f.tE, f.tE_err, s.tE_p2_5, s.tE_p16, s.tE_p50, s.tE_p84, s.tE_p97_5,
+    f.u0, f.u0_err, s.u0_p16, s.u0_p50, s.u0_p84,
+    f.piE, f.piE_err, s.piE_p2_5, s.piE_p16, s.piE_p50, s.piE_p84, s.piE_p97_5,
+    f.delta_chi2_parallax, f.delta_chi2_u0,
+    f.t0, f.t0_err, date(f.t0 + 2450000) AS t0_date,
+    round(julianday(b.value) - 2450000 - f.t0, 1) AS days_since_peak, date(b.value) AS build_date,
+    e.ogle_tE, e.ogle_tE_err, e.moa_tE, e.moa_tE_err, e.kmt_tE, e.kmt_tE_err,
+    (SELECT group_concat(alert_name || ' ' || survey_fit_flags, '; ') FROM alerts
+        WHERE event_id = e.event_id AND survey_fit_flags IS NOT NULL) AS survey_fit_flags,
+    e.ra, e.dec, e.l, e.b, e.max_tension_sigma
+FROM events e
+LEFT JOIN fits f ON f.event_id = e.event_id
+LEFT JOIN fit_solutions s ON s.event_id = e.event_id AND s.is_best = 1
+LEFT JOIN build_info b ON b.key = 'built_at';
+
 -- What each alert was read from: its line in the season list (and context), and every file with its size and
 -- time. The next build reads an alert again only when one of them changed (writer.py).
 CREATE TABLE event_inputs (

@@ -2,7 +2,7 @@
 
 The lightcurves table refers to alerts by `alert_id`, whose foreign key Datasette expands to the alert's name
 but links by the key; the photometry view and the canned queries give `alert_name` as plain text. The alert
-pages are keyed by name.
+pages are keyed by name. The candidates view's title, an event's alerts with " = " between them, links each.
 """
 
 from datasette import hookimpl
@@ -15,6 +15,10 @@ from microlensing_to_sqlite.names import parse_full_name
 def render_cell(value, column, table, database, datasette):
     if table == "alerts":
         return None
+    if table == "candidates" and column == "title" and isinstance(value, str):
+        # an event's alerts, " = " between them: each its own link
+        return Markup(" = ".join(link(datasette, database, name) if parse_full_name(name) else str(escape(name))
+                                 for name in value.split(" = ")))
     if column == "alert_id" and isinstance(value, dict):
         name = value.get("label")
     elif column == "alert_name" and isinstance(value, str) and parse_full_name(value):
@@ -23,5 +27,9 @@ def render_cell(value, column, table, database, datasette):
         return None
     if not name:
         return None
+    return Markup(link(datasette, database, name))
+
+
+def link(datasette, database, name):
     url = datasette.urls.row(database, "alerts", name)
-    return Markup(f'<a href="{escape(url)}">{escape(name)}</a>')
+    return f'<a href="{escape(url)}">{escape(name)}</a>'
