@@ -206,6 +206,16 @@ CREATE TABLE fit_datasets (
     PRIMARY KEY (event_id, lightcurve_id)
 );
 
+-- When HST can point at each current event (this season's or the last) in the year from the build's day: runs of
+-- days with the Sun at least sun_limit_deg away (visibility.py). Dates UTC, both ends included.
+CREATE TABLE hst_windows (
+    event_id INTEGER NOT NULL REFERENCES events(event_id),
+    sun_limit_deg REAL NOT NULL,
+    opens TEXT NOT NULL,
+    closes TEXT NOT NULL,
+    PRIMARY KEY (event_id, sun_limit_deg, opens)
+);
+
 -- One row per physical event, where every candidate question starts: its alerts' names, the joint fit's verdict
 -- and values (the best u0 solution's posterior percentiles where it was sampled), each survey's tE beside it, the
 -- surveys' fits at their bounds, and the peak's date and distance from the build's day. Times are HJD - 2450000.
@@ -226,6 +236,10 @@ SELECT e.event_id,
     e.ogle_tE, e.ogle_tE_err, e.moa_tE, e.moa_tE_err, e.kmt_tE, e.kmt_tE_err,
     (SELECT group_concat(alert_name || ' ' || survey_fit_flags, '; ') FROM alerts
         WHERE event_id = e.event_id AND survey_fit_flags IS NOT NULL) AS survey_fit_flags,
+    (SELECT opens || ' to ' || closes FROM hst_windows w WHERE w.event_id = e.event_id AND w.sun_limit_deg = 50
+        AND w.closes >= date(b.value) ORDER BY opens LIMIT 1) AS hst_window,
+    (SELECT opens || ' to ' || closes FROM hst_windows w WHERE w.event_id = e.event_id AND w.sun_limit_deg = 55
+        AND w.closes >= date(b.value) ORDER BY opens LIMIT 1) AS hst_window_55,
     e.ra, e.dec, e.l, e.b, e.max_tension_sigma
 FROM events e
 LEFT JOIN fits f ON f.event_id = e.event_id
@@ -292,5 +306,5 @@ SCHEMA = SCHEMA.replace("{percentile_columns}", ", ".join(f"{c} REAL" for c in P
 # A database built with another schema is not carried over from: the next build starts afresh.
 VERSION = hashlib.sha1(SCHEMA.encode()).hexdigest()[:12]
 # What an incremental build writes whole at the end, from what it carried and what it read.
-REWRITTEN_TABLES = ["alerts", "events", "crossmatches", "published_crossrefs", "sources", "build_problems",
+REWRITTEN_TABLES = ["alerts", "events", "hst_windows", "crossmatches", "published_crossrefs", "sources", "build_problems",
                     "event_inputs", "build_info", "alert_history", "build_runs", "build_run_sources"]

@@ -10,6 +10,7 @@ because one of its files is now missing or does not parse, keeps the points of t
 (a "kept_previous" problem, which fails the run), where a full build has nothing to keep.
 """
 
+import datetime
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from .photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
 from .reading import reads_now
 from .registry import BY_NAME, SURVEYS
 from .sky import add_galactic_coordinates
+from .visibility import hst_window_rows
 
 # Cross-reference sources a survey publishes for a whole season (MOA's moa2ogle.txt), not per event.
 SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.season_crossref_sources}
@@ -225,6 +227,8 @@ class DatabaseWriter:
         insert(self.db, "alerts", schema.ALERT_COLUMNS, records)
         self.db.execute("INSERT INTO alerts_fts(alerts_fts) VALUES ('rebuild')")
         insert(self.db, "events", schema.EVENT_COLUMNS, events)
+        self.db.executemany("INSERT INTO hst_windows VALUES (?, ?, ?, ?)",
+                            hst_window_rows(events, datetime.date.fromisoformat(build_info["built_at"][:10])))
         insert(self.db, "crossmatches", schema.CROSSMATCH_COLUMNS, matches)
         self.db.executemany("INSERT INTO published_crossrefs VALUES (?, ?, ?, ?)",
                             [(*key, crossrefs[key]) for key in published])
