@@ -161,6 +161,7 @@ CREATE TABLE fits (
     posterior TEXT,  -- where the _err come from: 'sampled', 'sampled, not converged', or 'curvature'
     t0 REAL, t0_err REAL, u0 REAL, u0_err REAL, tE REAL, tE_err REAL,
     piE_N REAL, piE_N_err REAL, piE_E REAL, piE_E_err REAL, piE REAL, piE_err REAL, t0_par REAL,
+    largest_shift_before REAL, largest_shift_after REAL,  -- when u = sqrt(2): a dark lens's largest shift
     chi2 REAL, dof INTEGER, chi2_dof REAL, delta_chi2_u0 REAL, delta_chi2_parallax REAL,
     n_datasets INTEGER, n_points INTEGER, n_dropped INTEGER,
     reference_lightcurve_id INTEGER REFERENCES lightcurves(lightcurve_id),
@@ -233,6 +234,11 @@ SELECT e.event_id,
     f.delta_chi2_parallax, f.delta_chi2_u0,
     f.t0, f.t0_err, date(f.t0 + 2450000) AS t0_date,
     round(julianday(b.value) - 2450000 - f.t0, 1) AS days_since_peak, date(b.value) AS build_date,
+    CASE WHEN f.status = 'ok' THEN date(f.largest_shift_after + 2450000) END AS largest_shift_date,
+    CASE WHEN f.status = 'ok' AND date(f.largest_shift_after + 2450000) BETWEEN date(b.value)
+        AND date(b.value, '+365 days') THEN EXISTS (SELECT 1 FROM hst_windows w WHERE w.event_id = e.event_id
+        AND w.sun_limit_deg = 50 AND date(f.largest_shift_after + 2450000) BETWEEN w.opens AND w.closes)
+        END AS largest_shift_in_hst_window,
     e.ogle_tE, e.ogle_tE_err, e.moa_tE, e.moa_tE_err, e.kmt_tE, e.kmt_tE_err,
     (SELECT group_concat(alert_name || ' ' || survey_fit_flags, '; ') FROM alerts
         WHERE event_id = e.event_id AND survey_fit_flags IS NOT NULL) AS survey_fit_flags,

@@ -139,3 +139,19 @@ def test_chi2_of_many_is_each_ones_where_fluxes_are_held():
     assert [bool(held) for held in data.evaluate({"t0": 10850.0, "u0": 0.3, "tE": 20.0})[3]] == [False, True, True]
     expected = [data.chi2({name: values[i] for name, values in many.items()}) for i in range(3)]
     assert data.chi2_many(many) == pytest.approx(expected, rel=1e-9)
+
+
+def test_the_largest_astrometric_shift_is_where_u_is_root_two():
+    # Without parallax: t0 +- tE sqrt(2 - u0^2).
+    point_lens = {"t0": 10850.0, "u0": 0.3, "tE": 40.0}
+    before, after = model.largest_shift_times(point_lens)
+    offset = 40.0 * (2 - 0.3 ** 2) ** 0.5
+    assert (before, after) == (pytest.approx(10850.0 - offset, abs=1e-3), pytest.approx(10850.0 + offset, abs=1e-3))
+    # With parallax, on the trajectory itself.
+    times = model.largest_shift_times(PARALLAX, (COORDS, T0_PAR))
+    north, east = model.parallax_offsets(numpy.array(times), COORDS, T0_PAR)
+    tau, beta = model.trajectory(numpy.array(times), PARALLAX, north, east)
+    assert numpy.hypot(tau, beta) == pytest.approx([2 ** 0.5] * 2, abs=1e-3)
+    assert times[0] < PARALLAX["t0"] < times[1]
+    # Never that close: no date.
+    assert model.largest_shift_times({"t0": 10850.0, "u0": 1.6, "tE": 40.0}) == (None, None)

@@ -29,13 +29,13 @@ import numpy
 from ..formulas import magnitude_of
 from . import posterior
 from .data import FEWEST_POINTS, FEWEST_POINTS_PER_DATASET, flat_chi2, in_time_order
-from .model import POINT_LENS, WITH_PARALLAX, magnification_at
+from .model import POINT_LENS, WITH_PARALLAX, largest_shift_times, magnification_at
 from .search import (POINTS_PER_PARAMETER, fit_parallax, grid_starts, minimise, point_lens_in_its_window,
                      uncertainties)
 from .verdict import anomaly, parallax_at_its_bound, posterior_at_a_bound, unconstrained
 
 # Bumped when the fit changes, so that every event is fitted again.
-FIT_VERSION = 6
+FIT_VERSION = 7
 # Parallax for events this long (in any survey's fit, or the point-lens fit).
 PARALLAX_FROM_TE = 60.0
 # A fit this little better than a constant flux is of a flat lightcurve: no event to fit.
@@ -59,6 +59,7 @@ class Fit:
     datasets: list = field(default_factory=list)     # per dataset: lightcurve_id, n_points, n_used, chi2, ...
     reference: int = None                        # the lightcurve_id every dataset is aligned to
     model_curve: list = None                     # [(hjd, mag)] of the fitted model in the reference's magnitudes
+    largest_shift: tuple = (None, None)          # HJD - 2450000 of u = sqrt(2) before and after t0 (model.py)
     n_dropped: int = 0
     solution: str = None                         # which u0 solution is the best ("+" or "-"; parallax fits)
     posterior: str = "curvature"                 # where the errors come from: "curvature", "sampled", or
@@ -131,6 +132,7 @@ def fit_event(datasets, starts, coords, long_event=False, sample_seed=None):
     result.datasets = dataset_results(data, selection, best)
     result.reference = selection.window[0].lightcurve_id
     result.model_curve = model_curve(selection.window, best, result.datasets[0], parallax)
+    result.largest_shift = largest_shift_times(best, parallax)
     judged = anomaly(data, best, selection) or unconstrained(result)
     if parallax and sample_seed is not None:
         # A fit the curvature already finds unconstrained is not worth emcee's minutes: its posterior is sampled

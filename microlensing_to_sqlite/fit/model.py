@@ -65,6 +65,26 @@ def magnification_at(hjd, p, parallax=None):
     return magnification(numpy.hypot(*trajectory(hjd, p, *offsets)))
 
 
+# A dark lens's centroid shift, theta_E u / (u^2 + 2), is largest at u = sqrt(2) (theta_E / sqrt(8)).
+LARGEST_SHIFT_U = 2 ** 0.5
+
+
+def largest_shift_times(p, parallax=None, step=0.5):
+    """(before, after): the times (HJD - 2450000) at which the source is LARGEST_SHIFT_U Einstein radii from the lens
+    on the model's own trajectory (parallax included), the last before t0 and the first after it, to `step` days
+    then interpolated; None for a side where it never is (|u0| >= sqrt(2): the shift is largest near t0).
+    Searched within 10 tE + 400 days of t0."""
+    half = 10 * p["tE"] + 400
+    hjd = numpy.arange(p["t0"] - half, p["t0"] + half + step, step)
+    offsets = parallax_offsets(hjd, *parallax) if parallax is not None else (None, None)
+    tau, beta = trajectory(hjd, p, *offsets)
+    beyond = numpy.hypot(tau, beta) - LARGEST_SHIFT_U
+    crossings = numpy.flatnonzero(numpy.sign(beyond[:-1]) != numpy.sign(beyond[1:]))
+    times = hjd[crossings] + step * beyond[crossings] / (beyond[crossings] - beyond[crossings + 1])
+    before, after = times[times < p["t0"]], times[times >= p["t0"]]
+    return (float(before[-1]) if len(before) else None, float(after[0]) if len(after) else None)
+
+
 class JointData:
     """Every dataset's points in one array. `datasets` are (hjd, mag, mag_err) with hjd as HJD - 2450000;
     with `offsets` (parallax_offsets at the same times, in the same order) the trajectory includes annual

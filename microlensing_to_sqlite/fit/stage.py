@@ -25,7 +25,8 @@ from . import joint, posterior
 from .data import Dataset
 
 FIT_COLUMNS = ["event_id", "status", "reason", "kind", "solution", "posterior", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
-               "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "chi2", "dof", "chi2_dof",
+               "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "largest_shift_before",
+               "largest_shift_after", "chi2", "dof", "chi2_dof",
                "delta_chi2_u0", "delta_chi2_parallax", "n_datasets", "n_points", "n_dropped",
                "reference_lightcurve_id", "fitted_at", "inputs"]
 DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band", "n_points", "n_used", "chi2",
@@ -173,7 +174,8 @@ def store(db, event_id, fit, key, fitted_at):
            **{name: p.get(name) for name in ("t0", "u0", "tE", "piE_N", "piE_E", "piE")},
            **{f"{name}_err": e.get(name) for name in ("t0", "u0", "tE", "piE_N", "piE_E", "piE")},
            "solution": fit.solution, "posterior": fit.posterior if fit.status != "failed" else None,
-           "t0_par": fit.t0_par, "chi2": fit.chi2, "dof": fit.dof,
+           "t0_par": fit.t0_par, "largest_shift_before": fit.largest_shift[0],
+           "largest_shift_after": fit.largest_shift[1], "chi2": fit.chi2, "dof": fit.dof,
            "chi2_dof": fit.chi2 / fit.dof if fit.chi2 is not None and fit.dof and fit.dof > 0 else None,
            "delta_chi2_u0": fit.delta_chi2_u0, "delta_chi2_parallax": fit.delta_chi2_parallax,
            "n_datasets": len(fit.datasets) or None, "n_points": points, "n_dropped": fit.n_dropped,

@@ -55,3 +55,14 @@ async def test_the_page_links_every_alert_of_an_event(recorded_db_path, portal_f
     assert ('<a href="/microlensing/alerts/OGLE-2025-BLG-0070">OGLE-2025-BLG-0070</a> = '
             '<a href="/microlensing/alerts/MOA-2025-BLG-0010">MOA-2025-BLG-0010</a>') in response.text
     assert "HJD - 2450000" in response.text  # the columns' descriptions
+
+
+def test_the_largest_shift_is_dated_only_for_measured_fits(recorded_db_path):
+    found = rows(recorded_db_path, "select c.verdict, c.largest_shift_date, c.largest_shift_in_hst_window, "
+                                   "f.largest_shift_after from candidates c join fits f using (event_id)")
+    ok = [r for r in found if r["verdict"] == "ok"]
+    assert ok and all(r["largest_shift_date"] is not None for r in ok if r["largest_shift_after"] is not None)
+    assert all(r["largest_shift_date"] is None and r["largest_shift_in_hst_window"] is None
+               for r in found if r["verdict"] != "ok")
+    # The recorded events peaked long before the build's day: the windows do not reach back to their dates.
+    assert all(r["largest_shift_in_hst_window"] is None for r in ok)
