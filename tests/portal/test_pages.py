@@ -122,3 +122,15 @@ async def test_an_event_page_shows_the_joint_fits_verdict_solutions_and_quality(
     assert ">u0 +" in text and ">u0 -" in text and "95%" in text  # both solutions, with percentiles
     assert "chi2/dof (published errors)" in text and "error scale" in text
     assert f"/microlensing/fit_samples?event_id={event_id}" in text
+
+
+@pytest.mark.asyncio
+async def test_an_alert_page_links_its_event_and_the_event_page_is_titled_by_its_alerts(datasette, demo_database):
+    import sqlite3
+    name, event_id, ogle, moa, kmt = sqlite3.connect(demo_database).execute(
+        "select a.alert_name, e.event_id, e.ogle_name, e.moa_name, e.kmt_name from alerts a join events e "
+        "using (event_id) where e.n_alerts = 3 order by e.event_id limit 1").fetchone()
+    page = (await datasette.client.get(f"/microlensing/alerts/{name}")).text
+    assert f'<a href="/microlensing/events/{event_id}">its physical event</a>' in page
+    page = (await datasette.client.get(f"/microlensing/events/{event_id}")).text
+    assert f">{ogle} = {moa} = {kmt}</h1>" in page
