@@ -120,16 +120,17 @@ def fit_event(datasets, starts, coords, long_event=False, sample_seed=None):
     if parallax:
         result.delta_chi2_parallax = selection.data().chi2(point_lens) - chi2
         add_parallax_length(result, covariance)
-        result.solutions = [{"solution": "+" if sign > 0 else "-", "parameters": found, "chi2": data.chi2(found),
-                             "delta_chi2": data.chi2(found) - chi2, "posterior": None}
-                            for sign, found in sorted(by_sign.items(), key=lambda item: data.chi2(item[1]))]
+        solutions = [{"solution": "+" if sign > 0 else "-", "parameters": found, "chi2": data.chi2(found),
+                      "posterior": None} for sign, found in by_sign.items()]
+        result.solutions = sorted(({**one, "delta_chi2": one["chi2"] - chi2} for one in solutions),
+                                  key=lambda one: one["chi2"])
         result.solution = result.solutions[0]["solution"]
         others = [one["delta_chi2"] for one in result.solutions[1:]]
         result.delta_chi2_u0 = others[0] if others else None
-    held = data.evaluate(best)[3]
-    result.dof = selection.n_used() - (2 * len(selection.window) - int(held.sum())) - len(names)
-    result.n_dropped = sum(len(d.hjd) for d in selection.window) - selection.n_used()
     result.datasets = dataset_results(data, selection, best)
+    held = sum(d["held"] for d in result.datasets)
+    result.dof = selection.n_used() - (2 * len(selection.window) - held) - len(names)
+    result.n_dropped = sum(len(d.hjd) for d in selection.window) - selection.n_used()
     result.reference = selection.window[0].lightcurve_id
     result.model_curve = model_curve(selection.window, best, result.datasets[0], parallax)
     result.largest_shift = largest_shift_times(best, parallax)

@@ -26,9 +26,19 @@ BLEND_FLOOR_SHARE = 0.25
 # The longest alerted events last a few hundred days; a fit that wants more is held by the degeneracy of u0 -> 0
 # and tE -> infinity (the data constrain only u0 tE), and is reported as at the edge.
 LARGEST_TE = 2000.0
+SMALLEST_TE = 0.05
+LARGEST_U0 = 3.0
+T0_SEARCHED = 2000.0  # days either side of the start
 POINT_LENS = ("t0", "u0", "tE")
 WITH_PARALLAX = POINT_LENS + ("piE_N", "piE_E")
 LARGEST_PIE = 5.0
+
+
+def range_edges(p):
+    """Which of u0's and tE's range edges the parameters sit at (within about 1%): a set of "u0", "tE low",
+    "tE high"."""
+    return ({"u0"} if abs(p["u0"]) >= 2.99 else set()) | ({"tE low"} if p["tE"] <= 0.051 else set()) \
+        | ({"tE high"} if p["tE"] >= 0.99 * LARGEST_TE else set())
 
 
 def parallax_offsets(hjd, coords, t0_par):
@@ -106,8 +116,7 @@ class JointData:
         self.s = self.sums(self.weight)
         self.mean_flux = self.sums(self.weight * self.flux) / self.s
         self.centred = self.flux - self.mean_flux[self.which]
-        self.weighted_centred = self.weight * self.centred
-        self.sum_centred_squares = self.sums(self.weighted_centred * self.centred)
+        self.sum_centred_squares = self.sums(self.weight * self.centred ** 2)
 
     def trajectory(self, p):
         return trajectory(self.hjd, p, self.north, self.east)

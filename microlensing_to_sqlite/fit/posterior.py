@@ -36,7 +36,7 @@ import math
 
 import numpy
 
-from .model import LARGEST_PIE, LARGEST_TE
+from .model import LARGEST_PIE, LARGEST_TE, LARGEST_U0, SMALLEST_TE, T0_SEARCHED
 
 PERCENTILES = (2.5, 16.0, 50.0, 84.0, 97.5)
 IMPORTANCE_DRAWS = 3000
@@ -94,8 +94,10 @@ class Space:
         self.centre = numpy.array([solution["t0"], solution["u0"], math.log(solution["tE"])]
                                   + [solution[n] for n in names[3:]])
         extra = len(names) - 3
-        self.low = numpy.array([solution["t0"] - 2000, 0.0 if sign > 0 else -3.0, math.log(0.05)] + [-LARGEST_PIE] * extra)
-        self.high = numpy.array([solution["t0"] + 2000, 3.0 if sign > 0 else 0.0, math.log(LARGEST_TE)] + [LARGEST_PIE] * extra)
+        self.low = numpy.array([solution["t0"] - T0_SEARCHED, 0.0 if sign > 0 else -LARGEST_U0, math.log(SMALLEST_TE)]
+                               + [-LARGEST_PIE] * extra)
+        self.high = numpy.array([solution["t0"] + T0_SEARCHED, LARGEST_U0 if sign > 0 else 0.0, math.log(LARGEST_TE)]
+                                + [LARGEST_PIE] * extra)
 
     def parameters(self, positions):
         found = {"t0": positions[:, 0], "u0": positions[:, 1], "tE": numpy.exp(positions[:, 2])}
@@ -130,7 +132,8 @@ def by_importance(space, solution, covariance, rng, degrees=4):
     mean and covariance and tried again, IMPORTANCE_ROUNDS times in all (adaptive importance sampling)."""
     jacobian = numpy.ones(len(space.names))
     jacobian[2] = 1 / solution["tE"]  # d ln tE / d tE
-    centre, scale = space.centre, covariance * numpy.outer(jacobian, jacobian) * IMPORTANCE_INFLATION ** 2
+    curvature = covariance * numpy.outer(jacobian, jacobian)  # in the sampled coordinates
+    centre, scale = space.centre, curvature * IMPORTANCE_INFLATION ** 2
     for _ in range(IMPORTANCE_ROUNDS):
         found = importance_round(space, centre, scale, rng, degrees)
         if found is None:
@@ -143,7 +146,7 @@ def by_importance(space, solution, covariance, rng, degrees=4):
         spread = positions - centre
         scale = (spread.T * share) @ spread * IMPORTANCE_INFLATION ** 2
         if effective < 2 * len(space.names):  # too few draws to measure a covariance from: widen instead
-            scale = covariance * numpy.outer(jacobian, jacobian) * (2 * IMPORTANCE_INFLATION) ** 2
+            scale = curvature * (2 * IMPORTANCE_INFLATION) ** 2
     return None
 
 

@@ -9,7 +9,7 @@ import numpy
 from scipy import optimize
 
 from .data import FEWEST_POINTS, Selection, select_window
-from .model import LARGEST_TE, POINT_LENS, WITH_PARALLAX
+from .model import LARGEST_PIE, LARGEST_TE, LARGEST_U0, POINT_LENS, SMALLEST_TE, T0_SEARCHED, WITH_PARALLAX, range_edges
 
 # Points per fitted number (each dataset's two fluxes, and the model's parameters) below which a fit is not
 # tried: with fewer, a fit finds a degenerate minimum and a Hessian that understates its errors.
@@ -68,9 +68,10 @@ def best_of(data, starts, names):
 def at_an_edge(parameters):
     """Which parameter sits at the edge of its allowed range, in words; None if none does (such a start is not
     worth a parallax fit)."""
-    if abs(parameters["u0"]) >= 2.99:
+    edges = range_edges(parameters)
+    if "u0" in edges:
         return f"u0 = {parameters['u0']:.2f}"
-    if parameters["tE"] <= 0.051 or parameters["tE"] >= 0.99 * LARGEST_TE:
+    if edges:
         return f"tE = {parameters['tE']:.3g} days"
     return None
 
@@ -87,9 +88,10 @@ def minimise(data, names, start, signed_u0=False):
     x0[2] = min(max(x0[2], 0.06), LARGEST_TE * 0.99)
     scale = numpy.array([max(abs(x0[1]), 0.02) * x0[2], max(abs(x0[1]), 0.01) / 2, 0.3] + [0.1] * (len(names) - 3))
     shift = numpy.array([x0[0]] + [0.0] * (len(names) - 1))
-    bounds = [(x0[0] - 2000, x0[0] + 2000), (-3.0 if signed_u0 else 0.0, 3.0), (math.log(0.05), math.log(LARGEST_TE))]
+    bounds = [(x0[0] - T0_SEARCHED, x0[0] + T0_SEARCHED), (-LARGEST_U0 if signed_u0 else 0.0, LARGEST_U0),
+              (math.log(SMALLEST_TE), math.log(LARGEST_TE))]
     bounds = [((low - s) / k, (high - s) / k) for (low, high), k, s in
-              zip(bounds + [(-5.0, 5.0)] * (len(names) - 3), scale, shift)]
+              zip(bounds + [(-LARGEST_PIE, LARGEST_PIE)] * (len(names) - 3), scale, shift)]
 
     def physical(y):
         x = y * scale + shift

@@ -23,6 +23,7 @@ from ..formulas import degrees_to_sexagesimal, hjd_today
 from ..photometry import OF_ALERT
 from . import joint, posterior
 from .data import Dataset
+from .model import LARGEST_TE
 
 FIT_COLUMNS = ["event_id", "status", "reason", "kind", "solution", "posterior", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
                "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "largest_shift_before",
@@ -54,7 +55,7 @@ def starting_point(members):
         for alert in members:
             if alert["survey"] == survey and None not in (alert.get("t0"), alert.get("u0"), alert.get("tE")):
                 if alert["tE"] > 0:
-                    return {"t0": alert["t0"], "u0": max(abs(alert["u0"]), 0.01), "tE": min(alert["tE"], 2000.0)}
+                    return {"t0": alert["t0"], "u0": max(abs(alert["u0"]), 0.01), "tE": min(alert["tE"], LARGEST_TE)}
     return None
 
 
@@ -76,7 +77,7 @@ def datasets_of(db, members):
         for (lightcurve_id, telescope, band), points in by_lightcurve.items():
             hjd, mag, err = numpy.array(points, dtype=float).T
             found.append(Dataset(lightcurve_id, f"{alert['alert_name']} {telescope} {band}", alert["survey"],
-                                         hjd, mag, err))
+                                 hjd, mag, err))
     return found
 
 
@@ -154,14 +155,10 @@ def fitted(db, tasks, workers):
             pending = collections.deque()
             for task in work():
                 pending.append(pool.submit(fit_one, task))
-                while sum(not f.done() for f in pending) >= workers * IN_FLIGHT_PER_WORKER or \
-                        len(pending) >= workers * FINISHED_WAITING_PER_WORKER:
-                    if pending[0].done() or len(pending) >= workers * FINISHED_WAITING_PER_WORKER:
-                        yield pending.popleft().result()
-                    else:
-                        concurrent.futures.wait([f for f in pending if not f.done()],
-                                                return_when=concurrent.futures.FIRST_COMPLETED)
-                while pending and pending[0].done():
+                running = [f for f in pending if not f.done()]
+                if len(running) >= workers * IN_FLIGHT_PER_WORKER:
+                    concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+                while pending and (pending[0].done() or len(pending) >= workers * FINISHED_WAITING_PER_WORKER):
                     yield pending.popleft().result()
             for future in pending:
                 yield future.result()

@@ -8,7 +8,7 @@ import numpy
 from scipy import stats
 
 from . import posterior
-from .model import LARGEST_PIE, LARGEST_TE
+from .model import LARGEST_PIE, LARGEST_TE, LARGEST_U0, SMALLEST_TE, range_edges
 
 # Structured residuals: k consecutive points of a dataset, where the model is magnified (within 2 tE of t0),
 # whose chi2 has a chance below ANOMALY_CHANCE under the rescaled errors (about 6 sigma; a few thousand
@@ -56,12 +56,13 @@ def unconstrained(fit):
     """("unconstrained", what is and is not known) when tE or piE is not bounded by the data; else None."""
     p, e = fit.parameters, fit.errors
     effective = f"the data give u0 tE = {abs(p['u0']) * p['tE']:.2f} d"
-    if p["tE"] >= 0.99 * LARGEST_TE:
+    edges = range_edges(p)
+    if "tE high" in edges:
         return "unconstrained", f"tE runs to its {LARGEST_TE:,.0f}-day bound: not bounded by the data ({effective})"
-    if p["tE"] <= 0.051:
-        return "unconstrained", "tE runs to its bound of 0.05 days"
-    if abs(p["u0"]) >= 2.99:
-        return "unconstrained", "u0 runs to its bound of 3: too little magnification to fit"
+    if "tE low" in edges:
+        return "unconstrained", f"tE runs to its bound of {SMALLEST_TE:g} days"
+    if "u0" in edges:
+        return "unconstrained", f"u0 runs to its bound of {LARGEST_U0:g}: too little magnification to fit"
     if abs(p["u0"]) <= U0_VALLEY:
         return "unconstrained", (f"u0 = {p['u0']:.1e}: the u0 -> 0, tE -> infinity valley, where tE = {p['tE']:.0f} d "
                                  f"is not measured ({effective})")
