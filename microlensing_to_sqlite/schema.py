@@ -162,6 +162,9 @@ CREATE TABLE fits (
     t0 REAL, t0_err REAL, u0 REAL, u0_err REAL, tE REAL, tE_err REAL,
     piE_N REAL, piE_N_err REAL, piE_E REAL, piE_E_err REAL, piE REAL, piE_err REAL, t0_par REAL,
     largest_shift_before REAL, largest_shift_after REAL,  -- when u = sqrt(2): a dark lens's largest shift
+    last_hjd REAL,  -- the data's last time
+    peak_mag REAL, peak_mag_err REAL,  -- the peak the model predicts, where t0 is after last_hjd (reference's band)
+    forecast_from TEXT,  -- the draws of the forecast: 'sampled' (the posterior's) or 'curvature'
     chi2 REAL, dof INTEGER, chi2_dof REAL, delta_chi2_u0 REAL, delta_chi2_parallax REAL,
     n_datasets INTEGER, n_points INTEGER, n_dropped INTEGER,
     reference_lightcurve_id INTEGER REFERENCES lightcurves(lightcurve_id),
@@ -190,10 +193,12 @@ CREATE TABLE fit_samples (
     weight REAL NOT NULL,
     PRIMARY KEY (event_id, solution, draw)
 );
--- The fitted model in the reference dataset's magnitudes, for the charts: JSON [[hjd, mag], ...].
+-- The fitted model in the reference dataset's magnitudes, for the charts: JSON [[hjd, mag], ...]; and past the
+-- last point, the forecast's band (fit/forecast.py): JSON [[hjd, mag p16, p50, p84], ...].
 CREATE TABLE fit_curves (
     event_id INTEGER PRIMARY KEY REFERENCES fits(event_id),
-    model_curve TEXT NOT NULL
+    model_curve TEXT NOT NULL,
+    forecast TEXT
 );
 CREATE TABLE fit_datasets (
     event_id INTEGER NOT NULL REFERENCES fits(event_id),
@@ -217,6 +222,20 @@ CREATE TABLE hst_windows (
     PRIMARY KEY (event_id, sun_limit_deg, opens)
 );
 
+-- MODEL probabilities of each sampled event's lens class under each of popclass's three PopSyCLE models, and the
+-- theta_E and largest astrometric shift (mas) those models give for its (tE, piE) (lens_class.py).
+CREATE TABLE lens_classes (
+    event_id INTEGER NOT NULL REFERENCES fits(event_id),
+    model TEXT NOT NULL,
+    parameters TEXT NOT NULL,  -- what the event was classified in: 'tE, piE' or 'tE'
+    p_star REAL, p_white_dwarf REAL, p_neutron_star REAL, p_black_hole REAL, p_none REAL,
+    theta_E_p16 REAL, theta_E_p50 REAL, theta_E_p84 REAL,
+    largest_shift_p16 REAL, largest_shift_p50 REAL, largest_shift_p84 REAL,
+    simulated_events REAL,
+    posterior_digest TEXT NOT NULL,
+    PRIMARY KEY (event_id, model)
+);
+
 -- One row per physical event, where every candidate question starts: its alerts' names, the joint fit's verdict
 -- and values (the best u0 solution's posterior percentiles where it was sampled), each survey's tE beside it, the
 -- surveys' fits at their bounds, and the peak's date and distance from the build's day. Times are HJD - 2450000.
@@ -234,11 +253,20 @@ SELECT e.event_id,
     f.delta_chi2_parallax, f.delta_chi2_u0,
     f.t0, f.t0_err, date(f.t0 + 2450000) AS t0_date,
     round(julianday(b.value) - 2450000 - f.t0, 1) AS days_since_peak, date(b.value) AS build_date,
+    CASE WHEN f.t0 > f.last_hjd THEN 1 WHEN f.t0 IS NOT NULL THEN 0 END AS peak_ahead,
+    CASE WHEN f.status = 'ok' AND f.t0 > f.last_hjd THEN date(f.t0 + 2450000) END AS predicted_peak_date,
+    f.peak_mag AS predicted_peak_mag, f.peak_mag_err AS predicted_peak_mag_err,
     CASE WHEN f.status = 'ok' THEN date(f.largest_shift_after + 2450000) END AS largest_shift_date,
     CASE WHEN f.status = 'ok' AND date(f.largest_shift_after + 2450000) BETWEEN date(b.value)
         AND date(b.value, '+365 days') THEN EXISTS (SELECT 1 FROM hst_windows w WHERE w.event_id = e.event_id
         AND w.sun_limit_deg = 50 AND date(f.largest_shift_after + 2450000) BETWEEN w.opens AND w.closes)
         END AS largest_shift_in_hst_window,
+    (SELECT min(p_black_hole) FROM lens_classes c WHERE c.event_id = e.event_id) AS p_black_hole_low,
+    (SELECT max(p_black_hole) FROM lens_classes c WHERE c.event_id = e.event_id) AS p_black_hole_high,
+    (SELECT max(p_none) FROM lens_classes c WHERE c.event_id = e.event_id) AS p_none_high,
+    (SELECT min(parameters) FROM lens_classes c WHERE c.event_id = e.event_id) AS classified_in,
+    (SELECT min(largest_shift_p16) FROM lens_classes c WHERE c.event_id = e.event_id) AS largest_shift_mas_low,
+    (SELECT max(largest_shift_p84) FROM lens_classes c WHERE c.event_id = e.event_id) AS largest_shift_mas_high,
     e.ogle_tE, e.ogle_tE_err, e.moa_tE, e.moa_tE_err, e.kmt_tE, e.kmt_tE_err,
     (SELECT group_concat(alert_name || ' ' || survey_fit_flags, '; ') FROM alerts
         WHERE event_id = e.event_id AND survey_fit_flags IS NOT NULL) AS survey_fit_flags,

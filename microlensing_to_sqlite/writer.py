@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import crossmatch, schema, sparklines
 from .fit.stage import FIT_TABLES, update_fits
+from .lens_class import update_lens_classes
 from .photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
 from .reading import reads_now
 from .registry import BY_NAME, SURVEYS
@@ -244,8 +245,9 @@ class DatabaseWriter:
                             sorted({**build_info, "schema": schema.VERSION}.items()))
         if self.fit:
             update_fits(self.db, events, records, self.inputs, build_info["built_at"], self.workers, report)
+            update_lens_classes(self.db, report)
         else:
-            for table in FIT_TABLES:
+            for table in FIT_TABLES + ("lens_classes",):
                 self.db.execute(f"DELETE FROM {table}")
         if history:
             history.copy_into(self.db)

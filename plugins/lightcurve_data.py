@@ -131,15 +131,20 @@ def joint_fit(conn, event_id):
         "source_flux, blend_flux, is_reference from fit_datasets where event_id = ? order by lightcurve_id",
         [event_id])]
     reference = next((d for d in datasets if d["is_reference"]), None)
-    curve = conn.execute("select model_curve from fit_curves where event_id = ?", [event_id]).fetchone()
-    model = json.loads(curve[0]) if curve else []
+    curve = conn.execute("select * from fit_curves where event_id = ?", [event_id]).fetchone()
+    model = json.loads(curve["model_curve"]) if curve else []
+    ahead = json.loads(curve["forecast"]) if curve and curve["forecast"] else []
     return {"status": fit["status"], "reason": fit["reason"], "kind": fit["kind"],
             "parameters": {p: [fit[p], fit[f"{p}_err"]] for p in FIT_PARAMETERS if fit[p] is not None},
             "t0_par": fit["t0_par"], "chi2_dof": fit["chi2_dof"], "delta_chi2_u0": fit["delta_chi2_u0"],
             "delta_chi2_parallax": fit["delta_chi2_parallax"], "n_points": fit["n_points"],
             "fitted_at": fit["fitted_at"], "datasets": datasets,
             "reference": reference and f"{reference['alert_name']} {reference['telescope']} {reference['band']}",
-            "model": {"hjd": [t for t, _ in model], "mag": [m for _, m in model]}}
+            "model": {"hjd": [t for t, _ in model], "mag": [m for _, m in model]},
+            # Past the last point (fit/forecast.py): the band of the draws' curves, their 16th and 84th percentiles.
+            "forecast": {"hjd": [r[0] for r in ahead], "low": [r[1] for r in ahead], "mag": [r[2] for r in ahead],
+                         "high": [r[3] for r in ahead], "from": fit["forecast_from"], "peak_mag": fit["peak_mag"],
+                         "peak_mag_err": fit["peak_mag_err"]}}
 
 
 def align(series, fit):
@@ -208,7 +213,16 @@ def document(conn, where, parameter):
                    "note": f"{binned:,} baseline points far from the peak are shown as {BIN_DAYS:g}-day means"
                    if binned else None},
         "window": window or list(span),
+        "today": today(conn),
     }
+
+
+def today(conn):
+    """The build's day as HJD - 2450000 (its 00:00 UTC; HJD taken as JD), for the chart's "today" line."""
+    if not has_table(conn, "build_info"):
+        return None
+    found = conn.execute("select julianday(date(value)) - 2450000 from build_info where key = 'built_at'").fetchone()
+    return found[0] if found else None
 
 
 def compact_json(document):

@@ -55,6 +55,15 @@
     return model.hjd.map(function (t, i) { return {hjd: t, aligned: model.mag[i]}; });
   }
 
+  // Past the last point: the band of the forecast's draws (16th-84th percentiles) and their median.
+  function forecastRows(document) {
+    var ahead = document.fit && document.fit.forecast;
+    if (!ahead || !ahead.hjd.length) return [];
+    return ahead.hjd.map(function (t, i) {
+      return {hjd: t, aligned: ahead.mag[i], low: ahead.low[i], high: ahead.high[i]};
+    });
+  }
+
   function isAligned(document) {
     // An unconstrained fit and one that is not a point lens still align the datasets (their fluxes are fitted);
     // the note gives the verdict.
@@ -84,13 +93,27 @@
       {data: {name: "points"}, mark: {type: "point", filled: true, size: 16, clip: true},
        params: [{name: "zoom", select: "interval", bind: "scales"},
                 {name: "pick", select: {type: "point", fields: ["telescope"]}, bind: "legend"}],
-       transform: keep.concat([{calculate: "timeFormat(toDate(" + HJD_2450000_MS + " + datum.hjd * 86400000), " +
+       transform: keep.concat([{calculate: "utcFormat(toDate(" + HJD_2450000_MS + " + datum.hjd * 86400000), " +
                                            "'%Y-%m-%d %H:%M UTC')", as: "date"}]),
        encoding: {x: x, y: yEncoding, color: {field: "telescope", type: "nominal", title: "telescope (click to hide)"},
                   opacity: {condition: pick, value: 0.9, otherwise: 0.08}, tooltip: tooltip(Boolean(document.fit))}}];
     if (aligned) {
       layers.push({data: {name: "joint"}, mark: {type: "line", color: "black", strokeWidth: 1.4, clip: true},
+                   encoding: {x: x, y: {field: "aligned", type: "quantitative"}}},
+                  {data: {name: "forecast"}, mark: {type: "area", color: "#888", opacity: 0.3, clip: true},
+                   encoding: {x: x, y: {field: "low", type: "quantitative"}, y2: {field: "high"},
+                              tooltip: [{field: "hjd", title: "HJD - 2450000", format: ".1f"},
+                                        {field: "aligned", title: "forecast median", format: ".3f"},
+                                        {field: "low", title: "16th percentile", format: ".3f"},
+                                        {field: "high", title: "84th percentile", format: ".3f"}]}},
+                  {data: {name: "forecast"}, mark: {type: "line", color: "black", strokeDash: [4, 3], clip: true},
                    encoding: {x: x, y: {field: "aligned", type: "quantitative"}}});
+    }
+    if (document.today != null) {
+      layers.push({data: {values: [{hjd: document.today}]}, mark: {type: "rule", color: "#c00", strokeDash: [2, 2]},
+                   encoding: {x: x, tooltip: [{value: "today: the build's day (UTC)"}]}});
+    }
+    if (aligned) {
     } else {
       layers.push({data: {name: "models"}, mark: {type: "line", color: "black", strokeWidth: 1.2, clip: true},
                    encoding: {x: x, y: {field: "mag", type: "quantitative"},
@@ -119,7 +142,7 @@
     var main = {height: 380, layer: lightcurveLayers(document, x, aligned)};
     var top = {$schema: SCHEMA, width: "container", autosize: {type: "fit-x", contains: "padding"},
                datasets: {points: points(document), models: surveyModels(document),
-                          joint: aligned ? jointModel(document) : []}};
+                          joint: aligned ? jointModel(document) : [], forecast: aligned ? forecastRows(document) : []}};
     if (!aligned) return Object.assign(top, main);
     return Object.assign(top, {vconcat: [Object.assign(main, {width: "container"}),
                                          Object.assign(residualPanel(x), {width: "container"})],
@@ -180,11 +203,18 @@
       parts.unshift("Every dataset aligned to " + document.fit.reference + " through the joint fit (" +
                     fitSummary(document.fit) + "); the hover gives each point's published magnitude too");
       if (left.length) parts.push("not aligned (not in the fit, or it saw none of the event): " + left.join(", "));
+      var ahead = document.fit.forecast;
+      if (ahead && ahead.hjd.length) {
+        parts.push("past the last point, dashed: the forecast, the median and 16th-84th percentiles of the fit's " +
+                   (ahead.from === "sampled" ? "posterior" : "curvature") + " draws" +
+                   (ahead.peak_mag != null ? ", peak " + ahead.peak_mag.toFixed(2) + " ± " + ahead.peak_mag_err.toFixed(2) + " mag" : ""));
+      }
     } else {
       parts.unshift("Magnitudes as each survey published them, on each survey's own scale");
       if (document.fit && document.fit.status === "failed") parts.push("no joint fit: " + document.fit.reason);
       if (!document.models.length) parts.push("no survey model: the survey reports too few parameters");
     }
+    if (document.today != null) parts.push("red dotted line: the build's day (UTC)");
     if (document.binned && document.binned.note) parts.push(document.binned.note);
     return parts.join(" · ");
   }

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy
 
 from ..formulas import magnitude_of
-from . import posterior
+from . import forecast, posterior
 from .data import FEWEST_POINTS, FEWEST_POINTS_PER_DATASET, flat_chi2, in_time_order
 from .model import POINT_LENS, WITH_PARALLAX, largest_shift_times, magnification_at
 from .search import (POINTS_PER_PARAMETER, fit_parallax, grid_starts, minimise, point_lens_in_its_window,
@@ -35,7 +35,7 @@ from .search import (POINTS_PER_PARAMETER, fit_parallax, grid_starts, minimise, 
 from .verdict import anomaly, parallax_at_its_bound, posterior_at_a_bound, unconstrained
 
 # Bumped when the fit changes, so that every event is fitted again.
-FIT_VERSION = 7
+FIT_VERSION = 8
 # Parallax for events this long (in any survey's fit, or the point-lens fit).
 PARALLAX_FROM_TE = 60.0
 # A fit this little better than a constant flux is of a flat lightcurve: no event to fit.
@@ -65,6 +65,9 @@ class Fit:
     posterior: str = "curvature"                 # where the errors come from: "curvature", "sampled", or
                                                  # "sampled, not converged"
     solutions: list = field(default_factory=list)    # parallax fits: each u0 solution, see `solution_rows`
+    last_hjd: float = None                       # the data's last time (HJD - 2450000)
+    forecast: dict = None                        # forecast.py: the model past the last point, and the peak ahead
+    forecast_from: str = None                    # the draws it is made of: "sampled" or "curvature"
 
 
 def fit_event(datasets, starts, coords, long_event=False, sample_seed=None):
@@ -142,6 +145,9 @@ def fit_event(datasets, starts, coords, long_event=False, sample_seed=None):
         judged = judged or unconstrained(result) or posterior_at_a_bound(result)
     if judged:
         result.status, result.reason = judged
+    result.last_hjd = max(float(d.hjd.max()) for d in usable)
+    if result.status == "ok":
+        add_forecast(result, data, names, best, covariance, parallax, sample_seed)
     if dropped_parallax:
         result.reason = "; ".join(filter(None, [result.reason, dropped_parallax + ": the point-lens fit is kept"]))
     return result
@@ -160,6 +166,18 @@ def sample_solutions(result, data, names, seed, by_emcee_too=True):
     if best is not None:
         result.posterior = best.state
         result.errors = {name: (values[3] - values[1]) / 2 for name, values in best.percentiles.items()}
+
+
+def add_forecast(result, data, names, best, covariance, parallax, seed):
+    """The model past the last point (forecast.py), from the posterior's draws where it was sampled, else the
+    curvature's."""
+    draws = forecast.posterior_draws(result.solutions) if result.posterior != "curvature" else None
+    result.forecast_from = "sampled" if draws else "curvature"
+    draws = draws or forecast.curvature_draws(best, names, covariance, numpy.random.default_rng(seed or 0))
+    if draws:
+        result.forecast = forecast.forecast(data, best, draws, result.last_hjd, parallax)
+    else:
+        result.forecast_from = None
 
 
 def add_parallax_length(result, covariance):

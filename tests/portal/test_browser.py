@@ -120,11 +120,9 @@ def test_the_chart_goes_back_to_the_magnitudes_as_published(browser, server, fit
     assert errors == []
 
 
-def test_the_hover_gives_both_magnitudes(browser, server, fitted_alert):
-    page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
-    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+def hover_a_point(page):
+    """The tooltip of a point inside the plotted window (the data reach beyond it, clipped)."""
     page.locator("#lightcurve .lightcurve-chart").scroll_into_view_if_needed()
-    # A point inside the plotted window (the data reach beyond it, clipped).
     x, y = page.evaluate("""() => {
       const chart = document.querySelector('#lightcurve svg').getBoundingClientRect();
       for (const point of document.querySelectorAll('#lightcurve g.mark-symbol.role-mark path')) {
@@ -134,7 +132,42 @@ def test_the_hover_gives_both_magnitudes(browser, server, fitted_alert):
     }""")
     page.mouse.move(x, y)
     tooltip = page.wait_for_selector("#vg-tooltip-element", state="visible", timeout=5000).inner_text()
+    return tooltip
+
+
+def test_the_hover_gives_both_magnitudes(browser, server, fitted_alert):
+    page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    tooltip = hover_a_point(page)
     assert "published magnitude" in tooltip and "aligned magnitude" in tooltip
+    assert errors == []
+
+
+def test_the_hovers_date_is_utc_in_any_time_zone(browser, server, fitted_alert):
+    """Chile is 3-4 hours behind UTC: a date formatted in the browser's zone would be off by that much."""
+    import datetime
+    import re
+    page = browser.new_page(viewport={"width": 1300, "height": 1000}, timezone_id="America/Santiago")
+    page.goto(f"{server}/microlensing/alerts/{fitted_alert}")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    tooltip = hover_a_point(page)
+    hjd = float(re.search(r"HJD - 2450000\s+([0-9.]+)", tooltip).group(1))
+    shown = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d) UTC", tooltip).group(1)
+    expected = datetime.datetime(1995, 10, 9, 12) + datetime.timedelta(days=hjd)
+    assert abs(datetime.datetime.strptime(shown, "%Y-%m-%d %H:%M") - expected) <= datetime.timedelta(minutes=1)
+    page.close()
+
+
+def test_the_event_chart_draws_the_forecast_and_today(browser, server, demo_database):
+    with contextlib.closing(sqlite3.connect(demo_database)) as db:
+        (event_id,) = db.execute("select event_id from fit_curves where forecast is not null limit 1").fetchone()
+    page, errors = open_page(browser, f"{server}/microlensing/events/{event_id}")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    page.click(".lightcurve-whole")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    assert page.locator("#lightcurve g.mark-area.role-mark path").count() >= 1  # the forecast's band
+    note = page.locator(".lightcurve-note").inner_text()
+    assert "the forecast" in note and "the build's day" in note
     assert errors == []
 
 
@@ -231,3 +264,45 @@ def test_the_viewers_from_link_stays_on_the_portal(browser, hostile_server, sour
     page.click("#lightcurves-from")
     page.wait_for_load_state("networkidle")
     assert page.url.startswith(hostile_server + "/microlensing/") and page.evaluate("window.__xss") is None
+
+
+# The candidate desk ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def classified_event(demo_database):
+    with contextlib.closing(sqlite3.connect(demo_database)) as db:
+        row = db.execute("select event_id from lens_classes order by p_black_hole desc limit 1").fetchone()
+    assert row, "the demo holds events with lens-class probabilities"
+    return row[0]
+
+
+def test_the_candidate_page_shows_class_bars_windows_and_a_download(browser, server, classified_event):
+    page, errors = open_page(browser, f"{server}/microlensing/events/{classified_event}")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    bars = page.locator(".class-bar")
+    assert bars.count() == 3  # one per PopSyCLE model
+    filled = page.evaluate("""() => [...document.querySelectorAll('.class-bar')].map(bar =>
+        [...bar.children].reduce((sum, part) => sum + part.getBoundingClientRect().width, 0)
+        / bar.getBoundingClientRect().width)""")
+    assert all(0.98 <= share <= 1.01 for share in filled)  # the probabilities fill each bar
+    assert "MODEL probabilities" in page.locator("#lens-class + p").inner_text()
+    link = page.locator("a", has_text="download the photometry of its alerts")
+    assert "/-/photometry.csv?names=" in link.get_attribute("href")
+    assert errors == []
+
+
+def test_tonight_lists_the_candidates_a_chosen_site_can_observe(browser, server):
+    import datetime
+    today = datetime.date.today()
+    june = datetime.date(today.year if today.month < 6 else today.year + 1, 6, 15)
+    page, errors = open_page(browser, f"{server}/-/tonight")
+    page.select_option("select[name=site]", "saao")
+    page.fill("input[name=date]", june.isoformat())
+    page.click("input[type=submit]")
+    page.wait_for_selector("table.tonight")
+    assert "SAAO Sutherland" in page.locator("main, body").first.inner_text()
+    observable = page.locator("table.tonight tr.observable")
+    assert observable.count() > 0
+    hours = float(observable.first.locator("td").nth(4).inner_text())
+    assert 5 < hours < 12  # the bulge in June, a whole night
+    assert errors == []

@@ -4,7 +4,8 @@ import sqlite3
 
 import pytest
 
-from microlensing_to_sqlite import schema
+from tests.support.databases import fitted_database
+from tests.support.portal import query_rows
 
 BUILT = "2026-06-01T12:00:00+00:00"
 # 2026-06-01 00:00 UTC is HJD - 2450000 = 11192.5; every event has a window from the build's day to 2026-11-01
@@ -20,19 +21,15 @@ EVENTS = {  # event: (the fit's changes, tE's 16th percentile, in the query?)
     6: ({"status": "unconstrained"}, 120.0, False),
     7: ({"posterior": "curvature"}, None, False),
     8: ({"kind": "pspl"}, 120.0, False),
+    9: ({"posterior": "sampled, not converged"}, 120.0, False),
 }
 
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory, portal_for):
     path = tmp_path_factory.mktemp("hst") / "microlensing.db"
-    db = sqlite3.connect(path)
-    db.executescript(schema.SCHEMA)
-    db.execute("insert into build_info values ('built_at', ?)", [BUILT])
-    for event_id, (changes, tE_p16, _) in EVENTS.items():
-        row = {**FIT, "event_id": event_id, **changes}
-        db.execute(f"insert into fits ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
-        db.execute("insert into events (event_id, n_alerts, season) values (?, 1, 2026)", [event_id])
+    db = fitted_database(path, BUILT, {event_id: {**FIT, **changes} for event_id, (changes, _, _) in EVENTS.items()})
+    for event_id, (_, tE_p16, _) in EVENTS.items():
         db.execute("insert into fit_solutions (event_id, solution, is_best, tE_p16) values (?, '+', 1, ?)",
                    [event_id, tE_p16])
         db.execute("insert into hst_windows values (?, 50, ?, ?)", [event_id, *WINDOW])
@@ -48,9 +45,7 @@ def test_the_view_says_not_in_a_window_only_within_the_windows_year(portal):
 
 @pytest.mark.asyncio
 async def test_only_long_measured_events_whose_largest_shift_hst_can_see(portal):
-    response = await portal.client.get("/microlensing/hst_shift_targets.json", params={"_shape": "array"})
-    assert response.status_code == 200, response.text
-    found = response.json()
+    found = await query_rows(portal, "hst_shift_targets")
     assert [row["event_id"] for row in found] == [2, 1]
     assert found[0]["build_date"] == "2026-06-01" and found[0]["hst_window"] == "2026-06-01 to 2026-11-01"
     assert [row["largest_shift_date"] for row in found] == ["2026-06-08", "2026-07-28"]

@@ -29,6 +29,19 @@ async def test_index_says_synthetic(datasette):
 
 
 @pytest.mark.asyncio
+async def test_the_synthetic_banner_names_commands_that_exist(datasette):
+    import importlib.util
+    import re
+    text = (await datasette.client.get("/")).text
+    modules = re.findall(r"python -m ([\w.]+)", text)
+    targets = re.findall(r"make (\w+)", text)
+    assert modules and targets
+    assert all(importlib.util.find_spec(m) is not None for m in modules), modules
+    makefile = (ROOT / "Makefile").read_text()
+    assert all(re.search(rf"^{t}:", makefile, re.M) for t in targets), targets
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("table", ["alerts", "photometry", "sources", "build_problems", "build_info"])
 async def test_every_table_page_serves(datasette, table):
     response = await datasette.client.get(f"/microlensing/{table}")

@@ -39,3 +39,20 @@ def differences(one, other):
         if rows_a != rows_b:
             found[name] = (sorted(rows_a - rows_b, key=repr)[:3], sorted(rows_b - rows_a, key=repr)[:3])
     return found
+
+
+def fitted_database(path, built_at, fits):
+    """An empty database in the build's schema at `path`, built at `built_at`, holding `fits` ({event_id: fits
+    row}) with an event row each (season 2026 unless the row names one): the portal fixtures' start. Returns
+    the open connection, for the fixture's other rows."""
+    from microlensing_to_sqlite import schema
+    db = sqlite3.connect(path)
+    db.executescript(schema.SCHEMA)
+    db.execute("insert into build_info values ('built_at', ?)", [built_at])
+    for event_id, row in fits.items():
+        season, ra, dec = row.pop("season", 2026), row.pop("ra", None), row.pop("dec", None)
+        row = {**row, "event_id": event_id}
+        db.execute(f"insert into fits ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+        db.execute("insert into events (event_id, n_alerts, season, ra, dec) values (?, 1, ?, ?, ?)",
+                   [event_id, season, ra, dec])
+    return db
