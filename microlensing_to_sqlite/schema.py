@@ -162,6 +162,7 @@ CREATE TABLE fits (
     t0 REAL, t0_err REAL, u0 REAL, u0_err REAL, tE REAL, tE_err REAL,
     piE_N REAL, piE_N_err REAL, piE_E REAL, piE_E_err REAL, piE REAL, piE_err REAL, t0_par REAL,
     largest_shift_before REAL, largest_shift_after REAL,  -- when u = sqrt(2): a dark lens's largest shift
+    tE_lower_limit REAL,  -- unconstrained fits: tE's one-sided 97.5% lower limit (posterior or chi2 profile)
     last_hjd REAL,  -- the data's last time
     peak_mag REAL, peak_mag_err REAL,  -- the peak the model predicts, where t0 is after last_hjd (reference's band)
     forecast_from TEXT,  -- the draws of the forecast: 'sampled' (the posterior's) or 'curvature'
@@ -247,7 +248,7 @@ SELECT e.event_id,
         ORDER BY survey != 'OGLE', survey != 'MOA', alert_name LIMIT 1) AS alert_name,
     e.n_alerts, e.season,
     f.status AS verdict, f.reason, f.kind, f.posterior,
-    f.tE, f.tE_err, s.tE_p2_5, s.tE_p16, s.tE_p50, s.tE_p84, s.tE_p97_5,
+    f.tE, f.tE_err, f.tE_lower_limit, s.tE_p2_5, s.tE_p16, s.tE_p50, s.tE_p84, s.tE_p97_5,
     f.u0, f.u0_err, s.u0_p16, s.u0_p50, s.u0_p84,
     f.piE, f.piE_err, s.piE_p2_5, s.piE_p16, s.piE_p50, s.piE_p84, s.piE_p97_5,
     f.delta_chi2_parallax, f.delta_chi2_u0,

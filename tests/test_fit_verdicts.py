@@ -91,6 +91,21 @@ def test_a_faint_blended_event_in_the_valley_is_unconstrained_saying_what_the_da
     fit = fit_event(observe(event, seed=29), start_near(event), coords(event))
     assert fit.status == "unconstrained", (fit.parameters, fit.errors)
     assert "u0 tE =" in fit.reason
+    # What is still known of tE: a lower limit below the truth, said in the reason too.
+    assert fit.tE_lower_limit is not None and fit.tE_lower_limit < event["tE"]
+    assert f"tE > {fit.tE_lower_limit:.3g} d at 97.5%" in fit.reason
+
+
+def test_the_lower_limit_is_where_the_profile_of_chi2_rises_by_its_threshold():
+    event = make_event(t0=10890.4, u0=0.01, tE=150.0, fbl=0.005, Ibase=19.5)
+    datasets = observe(event, seed=29)
+    data = Selection(datasets).data()
+    best = search.minimise(data, POINT_LENS, start_near(event))
+    limit = search.tE_lower_limit(data, POINT_LENS, best)
+    lowest = data.chi2(best)
+    rise = [data.chi2(search.minimise(data, POINT_LENS, {**best, "tE": tE}, tE_held=tE)) - lowest
+            for tE in (limit * 0.9, limit * 1.1)]
+    assert rise[0] > search.LIMIT_DELTA_CHI2 > rise[1], rise
 
 
 def test_a_parallax_fit_at_its_bound_keeps_the_point_lens_fit(monkeypatch):

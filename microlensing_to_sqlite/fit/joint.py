@@ -31,11 +31,11 @@ from . import forecast, posterior
 from .data import FEWEST_POINTS, FEWEST_POINTS_PER_DATASET, flat_chi2, in_time_order
 from .model import POINT_LENS, WITH_PARALLAX, largest_shift_times, magnification_at
 from .search import (POINTS_PER_PARAMETER, fit_parallax, grid_starts, minimise, point_lens_in_its_window,
-                     uncertainties)
+                     tE_lower_limit, uncertainties)
 from .verdict import anomaly, parallax_at_its_bound, posterior_at_a_bound, unconstrained
 
 # Bumped when the fit changes, so that every event is fitted again.
-FIT_VERSION = 8
+FIT_VERSION = 9
 # Parallax for events this long (in any survey's fit, or the point-lens fit).
 PARALLAX_FROM_TE = 60.0
 # A fit this little better than a constant flux is of a flat lightcurve: no event to fit.
@@ -65,6 +65,7 @@ class Fit:
     posterior: str = "curvature"                 # where the errors come from: "curvature", "sampled", or
                                                  # "sampled, not converged"
     solutions: list = field(default_factory=list)    # parallax fits: each u0 solution, see `solution_rows`
+    tE_lower_limit: float = None                 # unconstrained fits: tE's one-sided 97.5% lower limit [days]
     last_hjd: float = None                       # the data's last time (HJD - 2450000)
     forecast: dict = None                        # forecast.py: the model past the last point, and the peak ahead
     forecast_from: str = None                    # the draws it is made of: "sampled" or "curvature"
@@ -145,6 +146,8 @@ def fit_event(datasets, starts, coords, long_event=False, sample_seed=None):
         judged = judged or unconstrained(result) or posterior_at_a_bound(result)
     if judged:
         result.status, result.reason = judged
+    if result.status == "unconstrained":
+        add_tE_lower_limit(result, data, names, best, parallax)
     result.last_hjd = max(float(d.hjd.max()) for d in usable)
     if result.status == "ok":
         add_forecast(result, data, names, best, covariance, parallax, sample_seed)
@@ -166,6 +169,18 @@ def sample_solutions(result, data, names, seed, by_emcee_too=True):
     if best is not None:
         result.posterior = best.state
         result.errors = {name: (values[3] - values[1]) / 2 for name, values in best.percentiles.items()}
+
+
+def add_tE_lower_limit(result, data, names, best, parallax):
+    """What an unconstrained fit still knows of tE: its 97.5% lower limit, from the posterior (the 2.5th
+    percentile, both u0 solutions by their weights) where it was sampled, else from the profile of chi2
+    (search.tE_lower_limit); said in the reason too."""
+    if result.solutions and any(one["posterior"] for one in result.solutions):
+        result.tE_lower_limit, how = posterior.mixture_percentiles(result.solutions, "tE")[0], "the posterior"
+    else:
+        result.tE_lower_limit, how = tE_lower_limit(data, names, best, signed_u0=bool(parallax)), "the chi2 profile"
+    if result.tE_lower_limit is not None:
+        result.reason += f"; tE > {result.tE_lower_limit:.3g} d at 97.5% ({how})"
 
 
 def add_forecast(result, data, names, best, covariance, parallax, seed):

@@ -76,8 +76,9 @@ def at_an_edge(parameters):
     return None
 
 
-def minimise(data, names, start, signed_u0=False):
-    """The chi2 minimum from start ({t0, u0, tE, ...}); None if the optimiser failed.
+def minimise(data, names, start, signed_u0=False, tE_held=None):
+    """The chi2 minimum from start ({t0, u0, tE, ...}); None if the optimiser failed. With `tE_held`, tE is held
+    there (the profile of chi2 in tE).
 
     The optimiser works in units in which one step is a large but sane move: t0 in effective timescales
     (u0 tE), u0 in halves of itself, ln tE in steps of 0.3 and parallax in 0.1. In days and raw u0 its first step
@@ -85,11 +86,11 @@ def minimise(data, names, start, signed_u0=False):
     x0 = numpy.array([start.get(n, 0.0) for n in names], dtype=float)
     if not signed_u0:
         x0[1] = abs(x0[1]) or 0.1
-    x0[2] = min(max(x0[2], 0.06), LARGEST_TE * 0.99)
+    x0[2] = tE_held if tE_held else min(max(x0[2], 0.06), LARGEST_TE * 0.99)
     scale = numpy.array([max(abs(x0[1]), 0.02) * x0[2], max(abs(x0[1]), 0.01) / 2, 0.3] + [0.1] * (len(names) - 3))
     shift = numpy.array([x0[0]] + [0.0] * (len(names) - 1))
     bounds = [(x0[0] - T0_SEARCHED, x0[0] + T0_SEARCHED), (-LARGEST_U0 if signed_u0 else 0.0, LARGEST_U0),
-              (math.log(SMALLEST_TE), math.log(LARGEST_TE))]
+              (math.log(tE_held), math.log(tE_held)) if tE_held else (math.log(SMALLEST_TE), math.log(LARGEST_TE))]
     bounds = [((low - s) / k, (high - s) / k) for (low, high), k, s in
               zip(bounds + [(-LARGEST_PIE, LARGEST_PIE)] * (len(names) - 3), scale, shift)]
 
@@ -118,6 +119,45 @@ def minimise(data, names, start, signed_u0=False):
     if seen["y"] is None:
         return None
     return {n: float(v) for n, v in physical(seen["y"]).items()}
+
+
+# A one-sided 97.5% limit from the profile of chi2: the counterpart of a posterior's 2.5th percentile.
+LIMIT_DELTA_CHI2 = 1.96 ** 2
+LIMIT_HALVINGS, LIMIT_BISECTIONS = 12, 5
+
+
+def tE_lower_limit(data, names, best, signed_u0=False):
+    """The smallest tE the data allow at 97.5% (one-sided): where the profile of chi2 in tE (every other
+    parameter and the fluxes fitted) rises LIMIT_DELTA_CHI2 above the best, found by halving tE from the best
+    and then bisecting in ln tE; None where even SMALLEST_TE is allowed or the profile cannot be followed."""
+    lowest = data.chi2(best)
+
+    def rise(tE, start):
+        found = minimise(data, names, {**start, "tE": tE}, signed_u0=signed_u0, tE_held=tE)
+        return (math.inf, start) if found is None else (data.chi2(found) - lowest, found)
+
+    allowed, start, excluded = math.log(best["tE"]), best, None
+    for _ in range(LIMIT_HALVINGS):
+        tE = math.exp(allowed) / 2
+        if tE < SMALLEST_TE:
+            return None
+        delta, found = rise(tE, start)
+        if not math.isfinite(delta):
+            return None
+        if delta >= LIMIT_DELTA_CHI2:
+            excluded = math.log(tE)
+            break
+        allowed, start = math.log(tE), found
+    if excluded is None:
+        return None
+    for _ in range(LIMIT_BISECTIONS):
+        middle = (allowed + excluded) / 2
+        delta, found = rise(math.exp(middle), start)
+        if delta >= LIMIT_DELTA_CHI2:
+            excluded = middle
+        else:
+            allowed, start = middle, found
+    return math.exp((allowed + excluded) / 2)
 
 
 def fit_parallax(data, starts, previous=None):

@@ -27,7 +27,7 @@ from .model import LARGEST_TE
 
 FIT_COLUMNS = ["event_id", "status", "reason", "kind", "solution", "posterior", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
                "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "largest_shift_before",
-               "largest_shift_after", "last_hjd", "peak_mag", "peak_mag_err", "forecast_from", "chi2", "dof", "chi2_dof",
+               "largest_shift_after", "tE_lower_limit", "last_hjd", "peak_mag", "peak_mag_err", "forecast_from", "chi2", "dof", "chi2_dof",
                "delta_chi2_u0", "delta_chi2_parallax", "n_datasets", "n_points", "n_dropped",
                "reference_lightcurve_id", "fitted_at", "inputs"]
 DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band", "n_points", "n_used", "chi2",
@@ -172,7 +172,7 @@ def store(db, event_id, fit, key, fitted_at):
            **{f"{name}_err": e.get(name) for name in ("t0", "u0", "tE", "piE_N", "piE_E", "piE")},
            "solution": fit.solution, "posterior": fit.posterior if fit.status != "failed" else None,
            "t0_par": fit.t0_par, "largest_shift_before": fit.largest_shift[0],
-           "largest_shift_after": fit.largest_shift[1], "last_hjd": fit.last_hjd,
+           "largest_shift_after": fit.largest_shift[1], "tE_lower_limit": fit.tE_lower_limit, "last_hjd": fit.last_hjd,
            "peak_mag": fit.forecast and fit.forecast["peak_mag"], "peak_mag_err": fit.forecast and fit.forecast["peak_mag_err"],
            "forecast_from": fit.forecast_from, "chi2": fit.chi2, "dof": fit.dof,
            "chi2_dof": fit.chi2 / fit.dof if fit.chi2 is not None and fit.dof and fit.dof > 0 else None,
