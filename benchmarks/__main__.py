@@ -15,6 +15,9 @@ Parts:
   fits        the joint fit (issue 15) of a SYNTHETIC season of every survey: per event, point lens and parallax,
               against a fit made as MulensModel's examples make one; the fit stage of the season on every core,
               and the extrapolation to the real archive and a night (benchmarks/fits.py)
+  candidates  the candidate desk (issue 21): the lens-class step per event against popclass's classify alone,
+              /-/tonight's visibility of its most candidates against astroplan's observability_table
+              (benchmarks/candidates.py)
   crossmatch  positional matching of 75,000 alerts against a pairwise loop (benchmarks/crossmatch.py)
   serving     Datasette as `make serve` runs it on a database of 60,000 alerts and tens of millions of rows:
               pages against raw SQLite reads or Datasette's CSV streaming (benchmarks/serving.py)
@@ -39,12 +42,12 @@ import time
 import traceback
 from pathlib import Path
 
-from . import archive, archive_build, crossmatch, fits, injection, load, scrape, serving
+from . import archive, archive_build, candidates, crossmatch, fits, injection, load, scrape, serving
 from .report import render, source_state
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-PARTS = ["scrape", "build", "fits", "crossmatch", "serving", "load"]
+PARTS = ["scrape", "build", "fits", "candidates", "crossmatch", "serving", "load"]
 
 
 def parse_arguments(argv):
@@ -106,6 +109,7 @@ def commands(a):
                  + (f" --workers {a.workers}" if a.workers else ""),
         "fits": f"python -m benchmarks --only fits --fit-events {a.fit_events} --injected-events {a.injected_events}"
                 + (f" --workers {a.workers}" if a.workers else ""),
+        "candidates": "python -m benchmarks --only candidates",
         "crossmatch": f"python -m benchmarks --only crossmatch --crossmatch-alerts {a.crossmatch_alerts}",
         "serving": f"python -m benchmarks --only serving --serving-alerts {a.serving_alerts} "
                    f"--serving-rows {a.serving_rows} --samples {a.samples} --stream-samples {a.stream_samples}",
@@ -156,6 +160,8 @@ def main(argv=None):
                                                                                  workers=a.workers))
             part("injection", f"{a.injected_events} injected events",
                  lambda: injection.run(a.injected_events, a.workers or os.cpu_count()))
+        if "candidates" in a.only:
+            part("candidates", "the lens-class step and /-/tonight", candidates.run)
         if "crossmatch" in a.only:
             part("crossmatch", f"{a.crossmatch_alerts:,} alerts",
                  lambda: crossmatch.crossmatch_all_seasons(a.crossmatch_alerts))

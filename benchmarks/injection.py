@@ -68,7 +68,8 @@ def fit_one(index):
     seconds = time.perf_counter() - began
     truth = {"tE": event["tE"], "u0": event["u0"], "piE": math.hypot(event["piE_N"], event["piE_E"])}
     found = {"kind": kind, "rising": rising, "status": fit.status, "fit_kind": fit.kind, "posterior": fit.posterior,
-             "seconds": seconds, "inside": {}, "pulls": {}}
+             "seconds": seconds, "inside": {}, "pulls": {},
+             "above_lower_limit": None if fit.tE_lower_limit is None else event["tE"] >= fit.tE_lower_limit}
     sampled = fit.solutions and fit.solutions[0]["posterior"]
     for name in CHECKED:
         if name not in fit.parameters or name not in fit.errors:
@@ -104,13 +105,16 @@ def summarise(results, wall, workers):
     measured fits (ok) of point lenses, the share of ok fits with the truth beyond 5 sigma, and the verdicts
     by what was injected."""
     coverage = {}
-    for source in ("posterior", "curvature"):
+    # By where the intervals come from: a converged posterior, a chain that did not converge, the curvature.
+    for source in ("sampled", "sampled, not converged", "curvature"):
         for name in CHECKED:
             chosen = [r["inside"][name] for r in results if r["status"] == "ok" and r["kind"] == "point lens"
-                      and name in r["inside"] and (r["posterior"] != "curvature") == (source == "posterior")]
+                      and name in r["inside"] and r["posterior"] == source]
             if chosen:
                 coverage[f"{name} ({source})"] = {"n": len(chosen), "68": sum(a for a, _ in chosen) / len(chosen),
                                                   "95": sum(b for _, b in chosen) / len(chosen)}
+    limits = [r["above_lower_limit"] for r in results if r["status"] == "unconstrained" and r["kind"] == "point lens"
+              and r["above_lower_limit"] is not None]
     ok = [r for r in results if r["status"] == "ok" and r["kind"] == "point lens"]
     beyond = sum(1 for r in ok if any(p > 5 for p in r["pulls"].values()))
     confusion = {}
@@ -121,6 +125,7 @@ def summarise(results, wall, workers):
     sampled = [r["seconds"] for r in results if r["posterior"] != "curvature"]
     return {"events": len(results), "workers": workers, "wall_seconds": wall, "coverage": coverage,
             "ok_point_lenses": len(ok), "beyond_5_sigma": beyond, "confusion": confusion,
+            "lower_limits": len(limits), "above_lower_limit": sum(limits),
             "converged": sum(1 for r in results if r["posterior"] == "sampled"), "sampled": len(sampled),
             "seconds_sampled_median": float(numpy.median(sampled)) if sampled else None,
             "seconds_median": float(numpy.median([r["seconds"] for r in results]))}

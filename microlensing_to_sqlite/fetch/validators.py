@@ -31,7 +31,7 @@ class Validators:
         if not self.mirror.has(url):
             return {}, {}
         known = self.state.get(url, {})
-        if known and url not in self.remembered and self.mirror.path(url).stat().st_mtime_ns > self.saved_ns:
+        if known and url not in self.remembered and not self.for_this_copy(url, known):
             known = {}  # kept for an older copy: this one was written by a build killed before it saved its own
         headers = {send: known[key] for key, _, send in VALIDATORS if key in known}
         if not headers:
@@ -40,10 +40,27 @@ class Validators:
             headers["If-Modified-Since"] = email.utils.formatdate(mtime, usegmt=True)
         return headers, known
 
+    def for_this_copy(self, url, known):
+        """Whether validators were kept for the copy the mirror holds now: its size and time are those recorded
+        with them. (Validators kept before copies were recorded: whether the state was saved after the copy
+        was written. A state saved by one survey's fetch while another's had written a file but not yet
+        remembered its validators says nothing of that file: hence the record.)"""
+        if "copy" in known:
+            return known["copy"] == self.copy_of(url)
+        return self.mirror.path(url).stat().st_mtime_ns <= (self.saved_ns or 0)
+
+    def copy_of(self, url):
+        found = self.mirror.path(url).stat()
+        return [found.st_size, found.st_mtime_ns]
+
     def remember(self, url, response_headers, known=None):
-        """Keep the validators of a 200, or of a 304 (which may send none: then those it answered stay)."""
+        """Keep the validators of a 200, or of a 304 (which may send none: then those it answered stay), with
+        the size and time of the copy they are for."""
         fresh = {key: response_headers[name] for key, name, _ in VALIDATORS if name in response_headers}
-        self._keep(url, fresh or known or {})
+        validators = {key: value for key, value in (fresh or known or {}).items() if key != "copy"}
+        if validators and self.mirror.has(url):
+            validators["copy"] = self.copy_of(url)
+        self._keep(url, validators)
 
     def remember_missing(self, url):
         self._keep(url, {"missing_since": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")})

@@ -48,8 +48,10 @@ def test_the_state_file_carries_the_validators_to_the_next_fetcher(tmp_path):
 def test_the_state_file_is_json_in_the_mirror_root_with_no_partial_copy_left(tmp_path):
     fetch_one(tmp_path, validated(b"first\n"))
     assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE, OGLE_HOST]
+    found = Mirror(tmp_path).path(URL).stat()
     assert json.loads((tmp_path / STATE_FILE).read_text()) == {
-        URL: {"etag": VALIDATED["ETag"], "last_modified": VALIDATED["Last-Modified"]}}
+        URL: {"etag": VALIDATED["ETag"], "last_modified": VALIDATED["Last-Modified"],
+              "copy": [found.st_size, found.st_mtime_ns]}}
 
 
 def test_no_state_file_is_written_when_there_is_nothing_to_remember(tmp_path):
@@ -74,3 +76,26 @@ def test_a_404_for_a_file_held_keeps_the_copy_and_its_validators(tmp_path):
     site = Site(otherwise=respond(304))
     assert fetch_one(tmp_path, site).status == "unchanged"
     assert site.to(OGLE_HOST)[0].headers["If-None-Match"] == VALIDATED["ETag"]
+
+
+def test_validators_saved_while_another_fetch_rewrote_the_file_are_not_sent_for_the_new_copy(tmp_path):
+    """Two surveys fetch side by side and share the state: one's fetch saves it after the other's wrote a new
+    copy of a file but before it remembered that copy's validators, and the build is then killed. The old
+    copy's validators (older than the new copy) must not be sent: the new copy's own time is."""
+    from microlensing_to_sqlite.fetch.validators import Validators
+    fetch_one(tmp_path, validated(b"first\n"))               # the old copy and its validators, saved
+    mirror = Mirror(tmp_path)
+    state = Validators(mirror)
+    mirror.write(URL, b"second\n")                           # the other fetch stores the new copy...
+    state.changed = True
+    state.save()                                             # ...and this one saves the state: then the kill
+    headers, known = Validators(mirror).conditions(URL)
+    assert known == {} and headers.get("If-Modified-Since") != VALIDATED["Last-Modified"]
+    assert "If-None-Match" not in headers
+
+
+def test_validators_are_kept_with_the_copy_they_are_for(tmp_path):
+    fetch_one(tmp_path, validated(b"first\n"))
+    kept = json.loads((tmp_path / STATE_FILE).read_text())[URL]
+    found = (Mirror(tmp_path).path(URL)).stat()
+    assert kept["copy"] == [found.st_size, found.st_mtime_ns] and kept["etag"] == VALIDATED["ETag"]

@@ -1,0 +1,28 @@
+"""`make bench`'s candidate desk part and the injection's summary at tiny sizes, through the report, so that a
+rename cannot break them silently (the timings themselves are make bench's, never asserted here)."""
+
+import argparse
+
+from benchmarks import candidates, injection, report
+
+
+def test_the_candidate_desk_part_runs_and_reports():
+    found = candidates.run(events=1)
+    assert found["tonight_largest_difference_hours"] <= 0.2  # the same answer as astroplan's own
+    text = report.render({"candidates": found}, argparse.Namespace(), {"candidates": "cmd"}, {"candidates": 1.0},
+                         1.0, (0.0,), (0.0,))
+    assert "lens-class step of one sampled event" in text and "/-/tonight" in text
+
+
+def test_the_injection_summary_splits_coverage_by_where_intervals_come_from():
+    inside = {"tE": (True, True), "u0": (False, True), "piE": (True, True)}
+    results = [dict(kind="point lens", rising=False, status="ok", posterior=state, seconds=1.0, inside=inside,
+                    pulls={"tE": 0.5}, above_lower_limit=None)
+               for state in ("sampled", "sampled, not converged", "curvature")]
+    results.append(dict(kind="point lens", rising=False, status="unconstrained", posterior="curvature", seconds=1.0,
+                        inside={}, pulls={}, above_lower_limit=True))
+    summary = injection.summarise(results, 1.0, 1)
+    assert {"tE (sampled)", "tE (sampled, not converged)", "tE (curvature)"} <= set(summary["coverage"])
+    assert (summary["lower_limits"], summary["above_lower_limit"]) == (1, 1)
+    text = "\n".join(report.injection_rows(summary, "cmd"))
+    assert "97.5% lower limit" in text
