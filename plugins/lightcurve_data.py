@@ -185,12 +185,19 @@ def document(conn, where, parameter):
     binned = bin_baseline(series, alerts) if total > BIN_ABOVE else 0
     peaks = [a for a in alerts if a["t0"] is not None and a["tE"]]
     window = [min(a["t0"] - 3 * a["tE"] for a in peaks), max(a["t0"] + 3 * a["tE"] for a in peaks)] if peaks else None
-    firsts = [s["hjd"][0] / s["units"]["hjd"] for s in series] + (window or [])
-    lasts = [s["hjd"][-1] / s["units"]["hjd"] for s in series] + (window or [])
-    span = (min(firsts) - 5, max(lasts) + 5) if firsts else (0.0, 1.0)
+    firsts = [s["hjd"][0] / s["units"]["hjd"] for s in series if len(s["hjd"])]
+    lasts = [s["hjd"][-1] / s["units"]["hjd"] for s in series if len(s["hjd"])]
+    data_span = (min(firsts) - 5, max(lasts) + 5) if firsts else None
+    span = (min(firsts + (window or [])) - 5, max(lasts + (window or [])) + 5) if firsts or window else (0.0, 1.0)
+    if window and data_span:
+        # A survey fit with an unconstrained tE (thousands of days) would put the data in a corner: the view
+        # stays within the data, and shows them all where t0 +- 3 tE holds none.
+        clamped = [max(window[0], data_span[0]), min(window[1], data_span[1])]
+        window = clamped if clamped[1] > clamped[0] else list(data_span)
     fit = joint_fit(conn, alerts[0]["event_id"])
     if fit and fit["status"] != "failed" and fit["reference"]:
         align(series, fit)
+    magnitudes = view_magnitudes(series, window or list(span), fit)
     for one in series:
         for key in ("hjd", "mag", "mag_err"):
             one[key] = integers(one[key])
@@ -213,8 +220,45 @@ def document(conn, where, parameter):
                    "note": f"{binned:,} baseline points far from the peak are shown as {BIN_DAYS:g}-day means"
                    if binned else None},
         "window": window or list(span),
+        "magnitudes": magnitudes,
         "today": today(conn),
     }
+
+
+# The magnitude axis of the default view: the points' 1st to 99th percentiles within the view, widened by
+# MAGNITUDE_MARGIN and to the model's brightest point there; outliers beyond it are clipped, not plotted far off.
+MAGNITUDE_PERCENTILES = (1.0, 99.0)
+MAGNITUDE_MARGIN = 0.15
+
+
+def view_magnitudes(series, window, fit):
+    """{published: [bright, faint], aligned: [bright, faint] or None}: the magnitude ranges of the default view,
+    robust to outliers (KMTNet's pySIS files hold points 10 magnitudes off) and to aligned magnitudes of
+    points fainter than the fit's blend (no magnitude on the reference's scale)."""
+    found = {}
+    for key in ("mag", "aligned"):
+        values = []
+        for one in series:
+            if key not in one:
+                continue
+            hjd = numpy.asarray(one["hjd"], dtype=float) / one["units"]["hjd"]
+            unit = one["units"]["mag"] if key == "mag" else ALIGNED_UNIT
+            mags = numpy.array(one[key], dtype=float) / unit  # None (no aligned magnitude) becomes NaN
+            inside = (hjd >= window[0]) & (hjd <= window[1]) & numpy.isfinite(mags)
+            values.append(mags[inside])
+        values = numpy.concatenate(values) if values else numpy.array([])
+        if not len(values):
+            found["published" if key == "mag" else "aligned"] = None
+            continue
+        bright, faint = numpy.percentile(values, MAGNITUDE_PERCENTILES)
+        if key == "aligned" and fit and fit["model"]["mag"]:
+            model_hjd, model_mag = numpy.array(fit["model"]["hjd"]), numpy.array(fit["model"]["mag"])
+            shown = model_mag[(model_hjd >= window[0]) & (model_hjd <= window[1])]
+            if len(shown):
+                bright = min(bright, float(shown.min()))
+        found["published" if key == "mag" else "aligned"] = [round(float(bright) - MAGNITUDE_MARGIN, 3),
+                                                            round(float(faint) + MAGNITUDE_MARGIN, 3)]
+    return found
 
 
 def today(conn):

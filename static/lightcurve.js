@@ -80,9 +80,12 @@
     return fields.concat([{field: "telescope"}, {field: "alert"}]);
   }
 
-  function lightcurveLayers(document, x, aligned) {
+  function lightcurveLayers(document, x, aligned, whole) {
     var y = aligned ? "aligned" : "mag", pick = {param: "pick"};
-    var yEncoding = {field: y, type: "quantitative", scale: {reverse: true, zero: false},
+    // The default view's magnitudes are robust to outliers (the document's ranges); the whole baseline shows all.
+    var range = document.magnitudes && document.magnitudes[aligned ? "aligned" : "published"];
+    var yScale = range && !whole ? {reverse: true, zero: false, nice: false, domain: range} : {reverse: true, zero: false};
+    var yEncoding = {field: y, type: "quantitative", scale: yScale,
                      title: aligned ? "magnitude, aligned to " + document.fit.reference : "magnitude, as published"};
     var keep = aligned ? [{filter: "datum.aligned != null"}] : [];
     var layers = [
@@ -139,7 +142,7 @@
   function spec(document, wholeBaseline, aligned) {
     var x = {field: "hjd", type: "quantitative", title: "HJD - 2450000",
              scale: wholeBaseline ? {zero: false} : {domain: document.window, zero: false}};
-    var main = {height: 380, layer: lightcurveLayers(document, x, aligned)};
+    var main = {height: 380, layer: lightcurveLayers(document, x, aligned, wholeBaseline)};
     var top = {$schema: SCHEMA, width: "container", autosize: {type: "fit-x", contains: "padding"},
                datasets: {points: points(document), models: surveyModels(document),
                           joint: aligned ? jointModel(document) : [], forecast: aligned ? forecastRows(document) : []}};
@@ -180,7 +183,7 @@
         container.dataset.plotted = String(state.aligned ? rows.filter(function (r) { return r.aligned != null; }).length
                                                          : rows.length);
         container.dataset.view = state.aligned ? "aligned" : "published";
-        container.querySelector(".lightcurve-note").textContent = note(document, state.aligned);
+        container.querySelector(".lightcurve-note").textContent = note(document, state.aligned, state.whole);
         container.dataset.state = "ready";
         return result;
       });
@@ -195,8 +198,10 @@
       ", chi2/dof " + fit.chi2_dof.toFixed(2) + (fit.status !== "ok" ? "; " + fit.status + ": " + fit.reason : "");
   }
 
-  function note(document, aligned) {
-    var parts = [document.points.toLocaleString() + " observations", "times HJD - 2450000", "default view t0 ± 3 tE"];
+  function note(document, aligned, whole) {
+    var parts = [document.points.toLocaleString() + " observations", "times HJD - 2450000",
+                 whole ? "the whole baseline, every point" :
+                         "view: t0 ± 3 tE of the surveys' fits, within the data; magnitudes from the 1st to the 99th percentile (the whole baseline shows every point)"];
     if (aligned) {
       var left = document.series.filter(function (s) { return !s.aligned; }).map(function (s) {
         return s.telescope + " " + s.band + " (" + s.alert_name + ")"; });

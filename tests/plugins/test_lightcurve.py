@@ -266,3 +266,39 @@ async def test_the_viewer_pages_only_through_a_from_checked_on_the_server(portal
     config = json.loads(html.unescape(re.search(r'id="lightcurves-config">(.*?)</script>', page).group(1)))
     assert config["from"] == shown and bool(config["note"]) == (shown == "/microlensing/alerts")
     assert "location.search" not in page  # the page's script is static/lightcurves.js, which reads only the config
+
+
+# The default view ---------------------------------------------------------------------------------------
+
+def document_with(demo_database, tmp_path, sql, parameters=()):
+    """The lightcurve document of the demo's first fitted OGLE alert after `sql` changed a copy of the demo."""
+    import shutil
+    path = tmp_path / "microlensing.db"
+    shutil.copy(demo_database, path)
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    (name,) = db.execute("select a.alert_name from alerts a join fits f using (event_id) where f.status = 'ok' "
+                         "and a.survey = 'OGLE' order by a.alert_id limit 1").fetchone()
+    db.execute(sql.replace(":name", "?"), [*parameters, name] if ":name" in sql else parameters)
+    return lightcurve_data.document(db, "alert_name = ?", name)
+
+
+def test_an_unconstrained_survey_tE_does_not_stretch_the_view_beyond_the_data(demo_database, tmp_path):
+    found = document_with(demo_database, tmp_path, "update alerts set tE = 20000 where alert_name = :name")
+    first = min(s["hjd"][0] / s["units"]["hjd"] for s in found["series"])
+    last = max(s["hjd"][-1] / s["units"]["hjd"] for s in found["series"])
+    assert first - 5 <= found["window"][0] < found["window"][1] <= last + 5
+
+
+def test_outliers_do_not_stretch_the_magnitude_axis(demo_database, tmp_path):
+    # A few points ten magnitudes off, as KMTNet's pySIS files hold.
+    found = document_with(demo_database, tmp_path,
+                          "update photometry_points set mag = mag + 10 * (select mag_unit from lightcurves l where "
+                          "l.lightcurve_id = photometry_points.lightcurve_id) where hjd % 97 = 0 and lightcurve_id in "
+                          "(select l.lightcurve_id from lightcurves l join alerts a using (alert_id) where a.alert_name = :name)")
+    bright, faint = found["magnitudes"]["published"]
+    every = numpy.concatenate([numpy.asarray(s["mag"], float) / s["units"]["mag"] for s in found["series"]])
+    assert every.max() > faint + 5  # the outliers are there, beyond the axis
+    assert faint - bright < 6
+    aligned_bright, aligned_faint = found["magnitudes"]["aligned"]
+    assert aligned_bright <= min(found["fit"]["model"]["mag"]) and aligned_faint - aligned_bright < 6  # the peak shown

@@ -306,3 +306,21 @@ def test_tonight_lists_the_candidates_a_chosen_site_can_observe(browser, server)
     hours = float(observable.first.locator("td").nth(4).inner_text())
     assert 5 < hours < 12  # the bulge in June, a whole night
     assert errors == []
+
+
+def test_the_default_view_uses_the_robust_ranges_and_the_caption_says_which_view(browser, server, fitted_alert):
+    document = lightcurve_document(server, fitted_alert)
+    bright, faint = document["magnitudes"]["aligned"]
+    page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    labels = page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.role-axis')].map(axis =>
+        [...axis.querySelectorAll('g.role-axis-label text')].map(t => t.textContent))""")
+    magnitudes = [[float(t.replace("\u2212", "-").replace(",", "")) for t in axis] for axis in labels if axis]
+    # the magnitude axis of the lightcurve is the one whose labels fall in the document's range
+    assert any(all(bright - 0.01 <= m <= faint + 0.01 for m in axis) and len(axis) >= 3 for axis in magnitudes), (
+        magnitudes, bright, faint)
+    assert "view: t0 ± 3 tE" in page.locator(".lightcurve-note").inner_text()
+    page.click(".lightcurve-whole")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    assert "the whole baseline, every point" in page.locator(".lightcurve-note").inner_text()
+    assert errors == []
