@@ -24,7 +24,7 @@ import numpy
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
-from microlensing_to_sqlite.names import parse_full_name
+from microlensing_to_sqlite.names import resolve_typed_name
 from microlensing_to_sqlite.photometry import OF_ALERT
 from microlensing_to_sqlite.portal import (DEFAULT_TIME_LIMIT_MS, SYNTHETIC_NOTE, NotAPortalPath, interrupted,
                                           is_synthetic, names_asked, portal_database, portal_path, read_in_thread,
@@ -124,10 +124,13 @@ class ExportError(ValueError):
 async def alert_names(request, datasette):
     """The alerts to export, from ?names= or from the rows of ?from=, in order, each once."""
     if request.args.get("names"):
-        names = names_asked(request.args["names"])
-        bad = [n for n in names if not parse_full_name(n)]
+        # Any form the name resolver takes (OB250001, ob250001, KB190001, MB19061, ...), as the search box does.
+        asked = names_asked(request.args["names"])
+        names = [resolve_typed_name(n) for n in asked]
+        bad = [typed for typed, name in zip(asked, names) if not name]
         if bad:
-            raise ExportError(f"not alert names such as OGLE-2025-BLG-0001: {', '.join(bad[:5])[:200]}")
+            raise ExportError(f"not alert names such as OGLE-2025-BLG-0001 or OB250001 (a bare 2025-BLG-0001 "
+                              f"needs its survey's prefix): {', '.join(bad[:5])[:200]}")
     else:
         try:
             names = await names_in(portal_path(request.args.get("from", "")), datasette)
@@ -142,11 +145,14 @@ async def alert_names(request, datasette):
 
 
 async def names_in(source, datasette):
-    """The alert names of every row of a portal page, following its pages; of a table or view only its
+    """The alert names of the rows of a portal page: of the page it names where it names one (its _size or
+    _next: what the screen showed), else of every row, following its pages; of a table or view only its
     alert_name column is read. Stops as soon as the rows name more than MAX_ALERTS alerts."""
     path, _, query = source.partition("?")
-    arguments = [(k, v) for k, v in urllib.parse.parse_qsl(query, keep_blank_values=True)
-                 if k not in ("_shape", "_size", "_next", "_col", "_nocol")]
+    asked = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    one_page = any(k in ("_size", "_next") for k, _ in asked)
+    arguments = [(k, v) for k, v in asked if k not in ("_shape", "_col", "_nocol")
+                 and (one_page or k not in ("_size", "_next"))]
     database = portal_database(datasette)
     parts = urllib.parse.unquote(path).removesuffix(".json").split("/")
     relation = parts[2] if len(parts) == 3 and parts[1] == database.name else None
@@ -155,7 +161,7 @@ async def names_in(source, datasette):
             raise ExportError(f"the rows of {source} have no alert_name column")
         arguments.append(("_col", "alert_name"))
     url = (path if path.endswith(".json") else path + ".json") + "?" + urllib.parse.urlencode(
-        arguments + [("_shape", "objects"), ("_size", "max")])
+        arguments + [("_shape", "objects")] + ([] if one_page else [("_size", "max")]))
     names, rows_read = {}, 0
     while url:
         response = await datasette.client.get(url)
@@ -174,7 +180,7 @@ async def names_in(source, datasette):
         names.update((row["alert_name"], None) for row in rows if isinstance(row.get("alert_name"), str))
         if len(names) > MAX_ALERTS:
             raise ExportError(f"{source} names more than {MAX_ALERTS:,} alerts, the most one export takes; narrow it")
-        next_url = page.get("next_url")
+        next_url = None if one_page else page.get("next_url")
         url = urllib.parse.urlsplit(next_url)._replace(scheme="", netloc="").geturl() if next_url else None
     return [name for name in names if name]
 

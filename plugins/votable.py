@@ -72,7 +72,7 @@ async def credits(datasette, database):
     return " ".join(f"{survey}: {credit} {policy}" for survey, credit, policy in rows)
 
 
-def votable_bytes(columns, rows, description):
+def votable_bytes(columns, rows, description, descriptions=None):
     values = [list(column) for column in zip(*[tuple(row) for row in rows])] or [[] for _ in columns]
     result = Table([masked_column(name, column) for name, column in zip(columns, values)])
     votable = from_table(result)  # VOTable 1.4, the first with TIMESYS
@@ -81,6 +81,8 @@ def votable_bytes(columns, rows, description):
     votable.time_systems.append(TimeSys(**TIMESYS, config={"version": votable.version, "version_1_4_or_later": True}))
     for field, name in zip(resource.tables[0].fields, columns):
         field.ucd = unit_and_ucd(name)[1]
+        if (descriptions or {}).get(name):
+            field.description = descriptions[name]
         if name in TIME_COLUMNS:
             field.ref = TIMESYS["ID"]
     out = io.BytesIO()
@@ -88,12 +90,35 @@ def votable_bytes(columns, rows, description):
     return out.getvalue()
 
 
-async def render_votable(datasette, columns, rows, database, table, query_name):
-    description = (f"{table or query_name or 'query'} from the Microlensing Alert Database. {TIME_NOTE} Text "
-                   f"longer than {LONGEST_CELL:,} characters is cut. " + await credits(datasette, database))
+def column_descriptions(datasette, database, table, query_name):
+    """{column: its description in metadata.yml} for the table or view (a canned query's columns are described
+    where they come from: the candidates view's and the alerts table's descriptions serve)."""
+    tables = datasette.metadata("tables", database=database) or {}
+    found = {}
+    for source in ([table] if table else []) + ["alerts", "candidates", "fits"]:
+        for name, text in ((tables.get(source) or {}).get("columns") or {}).items():
+            found.setdefault(name, " ".join(str(text).split()))
+    return found
+
+
+def page_note(data, rows):
+    """Words saying that the file holds one page of a longer result, and how to ask for it all; "" if not."""
+    total = (data or {}).get("filtered_table_rows_count")
+    if (data or {}).get("next") is None and not (data or {}).get("truncated"):
+        return ""
+    of = f" of {total:,}" if isinstance(total, int) else ""
+    return (f" THIS FILE HOLDS ONE PAGE: the first {len(rows):,} rows{of}. Ask with _size=max for up to the portal's "
+            f"most rows a page, and follow _next for the rest (or narrow the query).")
+
+
+async def render_votable(datasette, columns, rows, database, table, query_name, data=None):
     rows = [tuple(row) for row in rows]
+    description = (f"{table or query_name or 'query'} from the Microlensing Alert Database.{page_note(data, rows)} "
+                   f"{TIME_NOTE} Text longer than {LONGEST_CELL:,} characters is cut. "
+                   + await credits(datasette, database))
     try:
-        body = await render_in_process(votable_bytes, columns, rows, description)
+        body = await render_in_process(votable_bytes, columns, rows, description,
+                                       column_descriptions(datasette, database, table, query_name))
     except Busy as error:
         return Response.text(f"{error}\n", status=503, headers={"Retry-After": "60"})
     name = table or query_name or "query"

@@ -4,6 +4,7 @@ import io
 from xml.etree import ElementTree
 
 import pytest
+from astropy.io.votable import parse_single_table
 from astropy.table import Table
 
 
@@ -178,3 +179,24 @@ def test_one_long_text_cell_does_not_make_every_row_of_its_column_long():
     tracemalloc.stop()
     assert b"short" in body and len(Table.read(io.BytesIO(body), format="votable")) == 20_001
     assert peak < 50_000_000  # as fixed-width text: 20,001 x 4,096 x 4 bytes = 328 MB
+
+
+@pytest.mark.asyncio
+async def test_votable_fields_carry_the_column_descriptions_of_metadata(portal):
+    import yaml
+    from tests.support.paths import ROOT
+    described = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["microlensing"]["tables"]["alerts"]["columns"]
+    response = await portal.client.get("/microlensing/alerts.votable?_size=5")
+    votable = parse_single_table(io.BytesIO(response.content))
+    fields = {field.name: field.description for field in votable.fields}
+    assert " ".join(fields["tE"].split()) == " ".join(described["tE"].split()) and fields["alert_name"]
+
+
+@pytest.mark.asyncio
+async def test_a_votable_of_one_page_says_so_and_how_to_ask_for_more(portal):
+    from astropy.io.votable import parse
+    response = await portal.client.get("/microlensing/alerts.votable?_size=5")
+    description = " ".join(parse(io.BytesIO(response.content)).resources[0].description.split())
+    assert "THIS FILE HOLDS ONE PAGE: the first 5 rows of" in description and "_size=max" in description
+    whole = await portal.client.get("/microlensing/sources.votable")
+    assert "ONE PAGE" not in parse(io.BytesIO(whole.content)).resources[0].description

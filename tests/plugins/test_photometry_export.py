@@ -39,6 +39,30 @@ async def test_a_source_longer_than_a_page_is_exported_whole(demo_database):
 
 
 @pytest.mark.asyncio
+async def test_a_page_named_by_its_size_or_next_is_exported_as_the_screen_shows_it(demo_database):
+    ogle = set(alert_names(demo_database, "survey = 'OGLE' and n_photometry > 0"))
+    served = portal(demo_database)
+    for source in ("/microlensing/alerts?survey=OGLE&_size=2", None):
+        if source is None:  # the next page, as its link names it
+            source = f"/microlensing/alerts?survey=OGLE&_size=2&_next={page['next']}"
+        page = (await served.client.get(source.replace("alerts?", "alerts.json?") + "&_shape=objects")).json()
+        shown = {row["alert_name"] for row in page["rows"]}
+        response = await served.client.get("/-/photometry.csv", params={"from": source})
+        assert len(shown) == 2 and exported(response.text) == shown & ogle
+    assert len(ogle) > 4
+
+
+@pytest.mark.asyncio
+async def test_names_may_be_written_in_any_form_the_resolver_takes(demo_database):
+    full = alert_names(demo_database, "survey = 'OGLE' and n_photometry > 0")[0]
+    short = "OB" + full[7:9] + full[-4:]  # OGLE-2025-BLG-0001 -> OB250001
+    response = await portal(demo_database).client.get("/-/photometry.csv", params={"names": f"{short},{full.lower()}"})
+    assert response.status_code == 200 and exported(response.text) == {full}
+    bare = await portal(demo_database).client.get("/-/photometry.csv", params={"names": full[5:]})
+    assert bare.status_code == 400 and "needs its survey's prefix" in bare.text
+
+
+@pytest.mark.asyncio
 async def test_a_query_cut_at_its_page_is_refused_with_a_sentence(demo_database):
     response = await portal(demo_database, max_returned_rows=3).client.get(
         "/-/photometry.csv", params={"from": "/microlensing?sql=select alert_name from alerts"})
