@@ -29,9 +29,30 @@ order by kind = 'missing', kind = 'kept_previous', 1, 2 desc, 3
 KIND_WORDS = {"kept_previous": "missing or bad, its event's points kept from an earlier build"}
 
 
-def verdict(latest, kept_events=0):
+# Without a run history (a build with no history file, as make serve's demo): each season from the database.
+SEASONS_SQL = """
+select survey, season, count(*) as alerts, sum(n_photometry > 0) as with_photometry from alerts
+group by survey, season order by survey, season desc
+"""
+# What the site did not have, by file name: OGLE lists old events without params.dat (then without sigma).
+MISSING_SQL = """
+select survey, season, replace(url, rtrim(url, replace(url, '/', '')), '') as file, count(*) as files
+from build_problems where kind = 'missing' group by 1, 2, 3 order by 1, 2, 4 desc
+"""
+
+
+def missing_words(found):
+    """"1,927 params.dat, 3 phot.dat missing" of [(file name, count)], most first; "" if none."""
+    if not found:
+        return ""
+    return ", ".join(f"{n:,} {name}" for name, n in found[:3]) + (" and more" if len(found) > 3 else "") + \
+        " not on the site (their events lack what those files hold)"
+
+
+def verdict(latest, kept_events=0, missing=None):
     """The latest run of one survey-season in words; kept_events: how many of its events keep the points of an
-    earlier build (build_problems of kind kept_previous)."""
+    earlier build (build_problems of kind kept_previous); missing: [(file name, how many)] the site did not
+    have. "all good" only when nothing failed and nothing is missing."""
     if latest is None:
         return "not in the latest run"
     parts = []
@@ -44,26 +65,52 @@ def verdict(latest, kept_events=0):
     if kept_events:
         keep = "event keeps" if kept_events == 1 else "events keep"
         parts.append(f"{kept_events:,} {keep} the points of an earlier build (a file missing or bad)")
+    if missing:
+        parts.append(missing_words(missing))
     return "; ".join(parts) or "all good"
+
+
+def broken(latest, kept_events=0):
+    """Whether something failed (not merely missing: OGLE lists events it has no files for)."""
+    return verdict(latest, kept_events) != "all good"
 
 
 async def health_variables(datasette):
     database = datasette.databases.get(DATABASE)
-    if database is None or not await database.table_exists("build_runs"):
-        return {"sources": [], "runs": [], "problems": []}
-    latest = {(r["survey"], r["season"]): dict(r) for r in await database.execute(LATEST_SQL)}
+    if database is None or not await database.table_exists("build_problems"):
+        return {"sources": [], "runs": [], "problems": [], "history": False}
     problems = [{**dict(r), "words": KIND_WORDS.get(r["kind"], r["kind"].replace("_", " "))}
                 for r in await database.execute(PROBLEMS_SQL)]
     kept = {(p["survey"], p["season"]): p["files"] for p in problems if p["kind"] == "kept_previous"}
+    missing = {}
+    for r in await database.execute(MISSING_SQL):
+        missing.setdefault((r["survey"], r["season"]), []).append((r["file"], r["files"]))
+    runs = [dict(r) for r in await database.execute("select * from build_runs order by run_id desc limit 10")] \
+        if await database.table_exists("build_runs") else []
     sources = []
-    for row in await database.execute(SOURCES_SQL):
-        row = dict(row)
-        row["latest"] = latest.get((row["survey"], row["season"]))
-        row["verdict"] = verdict(row["latest"], kept.get((row["survey"], row["season"]), 0))
-        row["broken"] = row["verdict"] != "all good"
+    if runs:
+        latest = {(r["survey"], r["season"]): dict(r) for r in await database.execute(LATEST_SQL)}
+        rows = [dict(r) for r in await database.execute(SOURCES_SQL)]
+    else:  # no history: this database's own build is the latest run
+        rows = [dict(r) for r in await database.execute(SEASONS_SQL)]
+        latest = {(r["survey"], r["season"]): {"alerts": r["alerts"], "failed": 0, "skipped": 0,
+                                               "parse_errors": sum(p["files"] for p in problems
+                                                                   if (p["survey"], p["season"]) == (r["survey"], r["season"])
+                                                                   and p["kind"] == "parse_error")}
+                  for r in rows}
+    built = None
+    if not runs and await database.table_exists("build_info"):
+        found = (await database.execute("select value from build_info where key = 'built_at'")).first()
+        built = found[0] if found else None
+    for row in rows:
+        key = (row["survey"], row["season"])
+        row["latest"] = latest.get(key)
+        row["verdict"] = verdict(row["latest"], kept.get(key, 0), missing.get(key))
+        row["broken"] = broken(row["latest"], kept.get(key, 0))
+        if not runs:
+            row["last_run"], row["last_success"] = built, None if row["broken"] else built
         sources.append(row)
-    runs = [dict(r) for r in await database.execute("select * from build_runs order by run_id desc limit 10")]
-    return {"sources": sources, "runs": runs, "problems": problems}
+    return {"sources": sources, "runs": runs, "problems": problems, "history": bool(runs)}
 
 
 @hookimpl

@@ -181,12 +181,17 @@ def serve(tmp_path, portal_for):
     return portal_for(folder / "microlensing.db")
 
 
-def test_health_page_says_all_good(tmp_path, portal_for):
+def test_health_page_says_all_good_only_when_nothing_failed_or_is_missing(tmp_path, portal_for):
     import asyncio
+    from plugins import health
     write_season(tmp_path / "mirror", {1: "28.56"}, {1: "1"})
     build(tmp_path, 1)
     text = asyncio.run(serve(tmp_path, portal_for).client.get("/health")).text
-    assert "all good" in text and "broken" not in text.split("<tbody>")[1].split("</tbody>")[0]
+    # These seasons' lists name events whose files the site does not have: not broken, not all good either.
+    assert "broken" not in text.split("<tbody>")[1].split("</tbody>")[0] and "not on the site" in text
+    loaded = {"alerts": 20, "failed": 0, "skipped": 0, "parse_errors": 0}
+    assert health.verdict(loaded) == "all good"
+    assert health.verdict(loaded, missing=[("params.dat", 1927)]).startswith("1,927 params.dat not on the site")
 
 
 def test_health_page_shows_a_broken_source_within_one_run(tmp_path, portal_for):
@@ -222,3 +227,27 @@ def test_lightcurve_json_carries_the_fit_history(tmp_path, portal_for):
     document = asyncio.run(serve(tmp_path, portal_for).client.get("/-/lightcurve/alert/OGLE-2025-BLG-0001.json")).json()
     assert [(h["observed_at"][:10], h["tE"]) for h in document["history"]] == [("2025-04-01", 28.56),
                                                                                ("2025-04-02", 30.12)]
+
+
+def test_health_page_without_a_history_shows_each_season_from_the_database(tmp_path, portal_for):
+    """make serve's demo is built without a history file: the page still says how each season loaded."""
+    import asyncio
+    write_season(tmp_path / "mirror", {1: "28.56"}, {1: "1"})
+    build(tmp_path, 1)
+    db = sqlite3.connect(tmp_path / "x.db")
+    db.execute("delete from build_run_sources")
+    db.execute("delete from build_runs")
+    db.commit()
+    text = asyncio.run(serve(tmp_path, portal_for).client.get("/health")).text
+    assert "No run history is recorded" in text and "<td>OGLE</td><td>2025</td>" in text
+
+
+def test_health_page_does_not_call_a_season_with_missing_files_all_good(tmp_path, portal_for):
+    import asyncio
+    write_season(tmp_path / "mirror", {1: "28.56", 2: "30.0"}, {1: "1"})
+    build(tmp_path, 1)
+    missing = sqlite3.connect(tmp_path / "x.db").execute(
+        "select count(*) from build_problems where kind = 'missing' and survey = 'OGLE'").fetchone()[0]
+    text = asyncio.run(serve(tmp_path, portal_for).client.get("/health")).text
+    ogle = next(row for row in text.split("<tr") if "<td>OGLE</td><td>2025</td>" in row)
+    assert missing and "all good" not in ogle and "not on the site" in ogle
