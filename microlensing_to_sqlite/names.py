@@ -109,7 +109,15 @@ def resolve_typed_name(text, survey=None):
     short = _patterns()[1].match(compact)
     if short:
         name = parse_short_name(compact)
-        return name.full if name else None
+        if name is None:
+            # MOA's short names grew a digit in 2025: MB25060 is written, by habit, for MOA-2025-BLG-0060. The
+            # width a survey used before is taken and padded; any other width is not a name.
+            letter, year, number = short.groups()
+            survey = next(prefix for prefix, naming in namings().items() if naming.letter == letter)
+            name = AlertName(survey, 2000 + int(year), "BLG", int(number))
+            if len(number) != AlertName(survey, 2000, "BLG", 1).digits:
+                return None
+        return name.full
     match = TYPED.fullmatch(compact)
     if not match:
         return None

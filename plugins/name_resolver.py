@@ -38,7 +38,13 @@ async def resolve(request, datasette):
         rows = await database.execute(
             f"select alert_name, event_id from alerts where alert_name in ({', '.join('?' * len(candidates))})",
             candidates)
-        row = rows.first()
+        found = [dict(r) for r in rows]
+        if len({(r["event_id"] or r["alert_name"]) for r in found}) > 1:
+            # `2025-BLG-0001` without a survey is an alert of each survey: which was meant is the person's call.
+            html = await datasette.render_template("resolve_which.html", {"typed": typed, "found": found},
+                                                   request=request)
+            return Response.html(html, status=300)
+        row = found[0] if found else None
     name = candidates[0] if candidates else None
     if row is not None:
         if row["event_id"] is not None:

@@ -16,6 +16,8 @@ from microlensing_to_sqlite.names import resolve_typed_name as alert_name
     ("MOA-2019-BLG-61", None, "MOA-2019-BLG-061"),
     ("MB19061", None, "MOA-2019-BLG-061"),
     ("MB250060", None, "MOA-2025-BLG-0060"),
+    ("MB25060", None, "MOA-2025-BLG-0060"),     # by habit: MOA's short names grew a digit in 2025
+    ("mb26007", None, "MOA-2026-BLG-0007"),
     ("MOA-2025-BLG-60", None, "MOA-2025-BLG-0060"),
     ("MOA-2025-LMC-0001", None, "MOA-2025-LMC-0001"),
     ("KMT-2019-BLG-0001", None, "KMT-2019-BLG-0001"),
@@ -80,9 +82,17 @@ async def test_search_box_goes_straight_to_the_event(portal):
 
 
 @pytest.mark.asyncio
-async def test_search_box_finds_a_bare_name_without_a_survey(portal):
+async def test_a_bare_name_of_two_surveys_asks_which(portal):
     response = await portal.client.get("/-/resolve?name=2016-BLG-0009")
-    assert response.status_code == 302  # KMT-2016-BLG-0009: OGLE-2016-BLG-0009 is loaded too, the first wins
+    # OGLE-2016-BLG-0009 and KMT-2016-BLG-0009 are both loaded, and are not one event
+    assert response.status_code == 300 and "Which 2016-BLG-0009?" in response.text
+    assert "OGLE-2016-BLG-0009" in response.text and "KMT-2016-BLG-0009" in response.text
+
+
+@pytest.mark.asyncio
+async def test_a_bare_name_of_one_survey_goes_straight_to_it(portal):
+    response = await portal.client.get("/-/resolve?name=2016-BLG-0304")
+    assert response.status_code == 302
 
 
 @pytest.mark.asyncio
