@@ -38,3 +38,4 @@ async def test_long_current_events_whose_peak_is_ahead(portal):
 async def test_the_tE_cut_is_a_parameter(portal):
     found = await query_rows(portal, "long_events_still_rising", min_tE="70")
     assert [row["event_id"] for row in found] == [1]
+
