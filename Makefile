@@ -25,7 +25,7 @@ serve: $(DB) inspect.json
 portal: | $(BIN)/datasette
 	$(BIN)/datasette serve -i $(DB) --inspect-file inspect.json $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(PORT)
 
-test: $(BIN)/datasette
+test: $(BIN)/pytest
 	$(BIN)/python -m pytest -q
 
 # The synthetic demo database, built offline from a generated mirror (only when there is no database yet).
@@ -61,18 +61,24 @@ publish: $(DB) | $(BIN)/datasette
 
 # Load an existing mirror without touching the network. e.g. make offline MIRROR=../shared/survey-samples/mirror
 offline: $(BIN)/datasette
+	@echo "make offline: building $(DB) from $(MIRROR), in place of the database there (the demo, after make serve)"
 	./build --offline --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
 
 inspect.json: $(DB) | $(BIN)/datasette
 	$(BIN)/python -m microlensing_to_sqlite.inspect $(DB) inspect.json
 
-bench: $(BIN)/datasette
+bench: $(BIN)/pytest
 	$(BIN)/python -m benchmarks
 
 $(BIN)/datasette: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+# The test tools (pytest, hypothesis, Playwright), which make serve does not need.
+$(BIN)/pytest: $(BIN)/datasette requirements-test.txt
+	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $@
 
 clean:
