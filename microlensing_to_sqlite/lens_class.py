@@ -49,13 +49,13 @@ LENS_CLASS_VERSION = 1
 COLUMNS = ["event_id", "model", "parameters", *CLASSES.values(), "theta_E_p16", "theta_E_p50", "theta_E_p84",
            "largest_shift_p16", "largest_shift_p50", "largest_shift_p84", "simulated_events", "posterior_digest"]
 DRAWS = """
-select s.event_id, s.tE, s.piE_N, s.piE_E, s.weight, f.status, f.posterior,
+select s.event_id, s.tE, s.piE_N, s.piE_E, s.weight, f.status,
        (select max(tE_p97_5) from fit_solutions where event_id = s.event_id) as tE_p97_5
 from fit_samples s join fits f on f.event_id = s.event_id
 where f.posterior like 'sampled%' order by s.event_id, s.solution, s.draw
 """
 
-_models = {}
+_models, _kernels = {}, {}
 
 
 def population(name):
@@ -70,6 +70,22 @@ def population(name):
                 for p in (BOTH, TE_ONLY)}
         _models[name] = (model, none)
     return _models[name]
+
+
+def kernels(name, parameters):
+    """Each class of model `name` as (its rate share per simulated event, its events in parameters + log10
+    theta_E, the kernel covariance scipy's gaussian_kde gives them), built once per model and parameters."""
+    key = (name, tuple(parameters))
+    if key not in _kernels:
+        from scipy.stats import gaussian_kde
+        model, _ = population(name)
+        found = []
+        for class_name in model.classes:
+            simulated = model.samples(class_name, list(parameters) + ["log10thetaE"])
+            found.append((model.class_weight(class_name) / len(simulated), simulated,
+                          gaussian_kde(simulated.T).covariance))
+        _kernels[key] = found
+    return _kernels[key]
 
 
 def basis(status, tE_p97_5):
@@ -120,21 +136,17 @@ def theta_E(tE, piE, weights, parameters, name, seed=0):
     gaussian_kde, as popclass builds its classes' densities); at each posterior draw x, kernel j of class c
     carries rate_c / N_c N(x; x_j, H_xx) / prior(x), and gives log10 theta_E | x the Gaussian of that kernel
     conditioned on x. The percentiles are of THETA_DRAWS draws from that mixture, seeded."""
-    from scipy.stats import gaussian_kde
-    model, _ = population(name)
     k = len(parameters)
     points = resampled(log_points(tE, piE, parameters), weights)
     prior = prior_density(points, parameters)
     means, spreads, mixture = [], [], []
-    for class_name in model.classes:
-        simulated = model.samples(class_name, parameters + ["log10thetaE"])
-        H = gaussian_kde(simulated.T).covariance
+    for rate, simulated, H in kernels(name, parameters):
         gain = H[k, :k] @ numpy.linalg.inv(H[:k, :k])
         spread = math.sqrt(max(H[k, k] - gain @ H[:k, k], 0.0))
         offsets = points[:, None, :] - simulated[None, :, :k]           # draws x kernels x k
         mahalanobis = numpy.einsum("dji,il,djl->dj", offsets, numpy.linalg.inv(H[:k, :k]), offsets)
         density = numpy.exp(-0.5 * mahalanobis) / math.sqrt(numpy.linalg.det(2 * math.pi * H[:k, :k]))
-        mixture.append(model.class_weight(class_name) / len(simulated) * density / prior[:, None])
+        mixture.append(rate * density / prior[:, None])
         means.append(simulated[None, :, k] + offsets @ gain)
         spreads.append(numpy.full(mixture[-1].shape, spread))
     mixture, means, spreads = (numpy.concatenate(a, axis=1) for a in (mixture, means, spreads))
@@ -172,7 +184,7 @@ def update_lens_classes(db, report):
     """Classify every event whose stored posterior draws changed since the last build; keep the others' rows;
     drop those of events no longer sampled."""
     by_event = {}
-    for event_id, tE, north, east, weight, status, state, tE_p97_5 in db.execute(DRAWS):
+    for event_id, tE, north, east, weight, status, tE_p97_5 in db.execute(DRAWS):
         found = by_event.setdefault(event_id, {"status": status, "tE_p97_5": tE_p97_5, "draws": []})
         found["draws"].append((tE, north, east, weight))
     kept = dict(db.execute("select event_id, posterior_digest from lens_classes"))

@@ -43,6 +43,14 @@ async def is_synthetic(database):
     return _SYNTHETIC[database.path]
 
 
+async def built_at(database):
+    """When the database was built (build_info's built_at, ISO 8601 UTC), or None."""
+    if not await database.table_exists("build_info"):
+        return None
+    found = (await database.execute("select value from build_info where key = 'built_at'")).first()
+    return found[0] if found else None
+
+
 # Names bound in one query: well under the 999 parameters older SQLite builds allow.
 NAMES_IN_ONE_QUERY = 500
 

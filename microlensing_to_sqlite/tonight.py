@@ -6,10 +6,9 @@ middle (in the fit's reference dataset's band). Pure reading and computing: the 
 import datetime
 import math
 
-
 from . import visibility
 from .fit.model import magnification_at
-from .formulas import degrees_to_sexagesimal, magnitude_of
+from .formulas import degrees_to_sexagesimal, hjd_today, magnitude_of
 
 # The most candidates one page computes for: astroplan's cost grows with targets x the night's steps.
 MOST_TARGETS = 300
@@ -69,16 +68,17 @@ def predicted_magnitude(row, jd):
 def tonight(rows, site, day):
     """The page's rows: each candidate with its night at `site` beginning on `day`, observable first."""
     seen = visibility.observable_tonight(site, day, [r["ra"] for r in rows], [r["dec"] for r in rows])
-    middle = None
+    middle = jd = None
     if seen["night"]:
         evening, morning = (datetime.datetime.fromisoformat(t) for t in seen["night"])
         middle = evening + (morning - evening) / 2
+        since_midnight = middle - datetime.datetime.combine(middle.date(), datetime.time())
+        jd = hjd_today(middle.date()) + since_midnight.total_seconds() / 86400
     found = []
     for i, row in enumerate(rows):
         one = dict(row)
         one.update(hours=round(seen["hours"][i], 2), first=seen["first"][i], last=seen["last"][i],
                    best_airmass=round(seen["best_airmass"][i], 2) if seen["best_airmass"][i] else None)
-        jd = (middle - datetime.datetime(1995, 10, 9, 12)).total_seconds() / 86400 if middle else None
         one["magnitude"] = predicted_magnitude(row, jd) if jd is not None and one["verdict"] == "ok" else None
         found.append(one)
     found.sort(key=lambda r: (r["hours"] == 0,))

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from microlensing_to_sqlite.portal import NAMES_IN_ONE_QUERY, Busy, render_in_process
+from microlensing_to_sqlite.portal import Busy, built_at, render_in_process, rows_for_names
 
 ATOM = "http://www.w3.org/2005/Atom"
 SUMMARY_FIELDS = ["survey", "t0", "t0_err", "tE", "tE_err", "u0", "Ibase", "b", "classification"]
@@ -30,7 +30,8 @@ def element(parent, tag, text=None, **attributes):
     return child
 
 
-# When each alert's shown values last changed (see the module's docstring), for alerts and for events.
+# When each alert's shown values last changed (see the module's docstring), for alerts and for events: one row
+# an alert (max() of several values, not an aggregate; an event has one fit).
 ALERT_UPDATED = """
 select a.alert_name, max(coalesce(a.first_seen, ''),
   coalesce((select max(observed_at) from alert_history h where h.alert_name = a.alert_name), ''))
@@ -90,18 +91,11 @@ async def render_atom(datasette, request, columns, rows, database, table, query_
 async def when_changed(db, names, by_event):
     """({alert_name: when its shown values last changed}, the build's time) from the database."""
     tables = set(await db.table_names())
-    built = None
-    if "build_info" in tables:
-        found = (await db.execute("select value from build_info where key = 'built_at'")).first()
-        built = found[0] if found else None
+    built = await built_at(db)
     if not names or not {"alerts", "alert_history"} <= tables or (by_event and "fits" not in tables):
         return {}, built
-    updated = {}
-    for start in range(0, len(names), NAMES_IN_ONE_QUERY):
-        chunk = names[start:start + NAMES_IN_ONE_QUERY]
-        sql = f"{EVENT_UPDATED if by_event else ALERT_UPDATED} ({', '.join('?' * len(chunk))}) group by a.alert_name"
-        updated.update({name: when for name, when in (await db.execute(sql, chunk)).rows if when})
-    return updated, built
+    rows = await rows_for_names(db, EVENT_UPDATED if by_event else ALERT_UPDATED, names)
+    return {name: when for name, when in rows if when}, built
 
 
 @hookimpl

@@ -39,7 +39,7 @@ async def joint_fit(database, event_id):
     """{fit, solutions, datasets} of the event, each a list of dicts; None when it has no fit."""
     def read(conn):
         conn.row_factory = sqlite3.Row
-        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")}
         if "fits" not in tables:
             return None
         fit = conn.execute("select * from fits where event_id = ?", [event_id]).fetchone()
@@ -59,8 +59,7 @@ async def joint_fit(database, event_id):
             "select sun_limit_deg, opens, closes from hst_windows where event_id = ? order by sun_limit_deg, opens",
             [event_id])] if "hst_windows" in tables else []
         candidate = conn.execute("select * from candidates where event_id = ?", [event_id]).fetchone() \
-            if "candidates" in {r[0] for r in conn.execute("select name from sqlite_master where type = 'view'")} \
-            else None
+            if "candidates" in tables else None
         built = conn.execute("select value from build_info where key = 'built_at'").fetchone()
         return {"fit": dict(fit), "solutions": solutions, "datasets": datasets, "classes": classes,
                 "class_names": CLASS_COLUMNS, "hst_windows": timeline(windows, built[0][:10] if built else None),

@@ -2,7 +2,7 @@
 
 from datasette import hookimpl
 
-from microlensing_to_sqlite.portal import DATABASE
+from microlensing_to_sqlite.portal import DATABASE, built_at
 
 SOURCES_SQL = """
 select s.survey, s.season,
@@ -31,7 +31,7 @@ KIND_WORDS = {"kept_previous": "missing or bad, its event's points kept from an 
 
 # Without a run history (a build with no history file, as make serve's demo): each season from the database.
 SEASONS_SQL = """
-select survey, season, count(*) as alerts, sum(n_photometry > 0) as with_photometry from alerts
+select survey, season, count(*) as alerts from alerts
 group by survey, season order by survey, season desc
 """
 # What the site did not have, by file name: OGLE lists old events without params.dat (then without sigma).
@@ -93,15 +93,11 @@ async def health_variables(datasette):
         rows = [dict(r) for r in await database.execute(SOURCES_SQL)]
     else:  # no history: this database's own build is the latest run
         rows = [dict(r) for r in await database.execute(SEASONS_SQL)]
+        unparsed = {(p["survey"], p["season"]): p["files"] for p in problems if p["kind"] == "parse_error"}
         latest = {(r["survey"], r["season"]): {"alerts": r["alerts"], "failed": 0, "skipped": 0,
-                                               "parse_errors": sum(p["files"] for p in problems
-                                                                   if (p["survey"], p["season"]) == (r["survey"], r["season"])
-                                                                   and p["kind"] == "parse_error")}
+                                               "parse_errors": unparsed.get((r["survey"], r["season"]), 0)}
                   for r in rows}
-    built = None
-    if not runs and await database.table_exists("build_info"):
-        found = (await database.execute("select value from build_info where key = 'built_at'")).first()
-        built = found[0] if found else None
+    built = None if runs else await built_at(database)
     for row in rows:
         key = (row["survey"], row["season"])
         row["latest"] = latest.get(key)

@@ -10,7 +10,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from microlensing_to_sqlite import tonight, visibility
-from microlensing_to_sqlite.portal import portal_database
+from microlensing_to_sqlite.portal import built_at, portal_database
 
 _answers = {}
 KEPT_ANSWERS = 64
@@ -23,11 +23,8 @@ def register_routes():
 
 async def tonight_page(request, datasette):
     database = portal_database(datasette)
-    built = None
-    if await database.table_exists("build_info"):
-        found = (await database.execute("select value from build_info where key = 'built_at'")).first()
-        built = datetime.date.fromisoformat(found[0][:10]) if found else None
-    built = built or datetime.datetime.now(datetime.timezone.utc).date()
+    built = await built_at(database)
+    built = datetime.date.fromisoformat(built[:10]) if built else datetime.datetime.now(datetime.timezone.utc).date()
     context = {"sites": visibility.SITES, "site": request.args.get("site") or "lco", "date": request.args.get("date") or "",
                "min_tE": request.args.get("min_tE") or "", "built": built.isoformat(), "answer": None, "error": None,
                "most": tonight.MOST_TARGETS, "largest_airmass": visibility.LARGEST_AIRMASS,
