@@ -13,12 +13,16 @@ import os
 import sqlite3
 import statistics
 import time
+from pathlib import Path
+from unittest.mock import patch
 
 import numpy
 from threadpoolctl import threadpool_limits
 
 from microlensing_to_sqlite.fit import joint, stage
-from microlensing_to_sqlite.fit.data import select_window
+from microlensing_to_sqlite.fit.data import Dataset, select_window
+from microlensing_to_sqlite.fit.model import JointData, magnification_at
+from microlensing_to_sqlite.ogle.phot_dat import parse_phot_dat
 from microlensing_to_sqlite.demo import write_season
 from microlensing_to_sqlite.formulas import degrees_to_sexagesimal
 from microlensing_to_sqlite.load import build
@@ -87,6 +91,43 @@ def mulensmodel_fit(datasets, start, coords):
     optimize.minimize(chi2, [start["t0"] + 2450000, start["u0"], start["tE"]], method="Nelder-Mead")
 
 
+# Two recorded OGLE events' real times and errors (4 points a night: the synthetic season has about one).
+REAL_CADENCES = (("2025/blg-0368", 18.5), ("2023/blg-0348", 17.0))
+OGLE_EWS = Path(__file__).resolve().parent.parent / "tests/data/mirror/www.astrouw.edu.pl/ogle/ogle4/ews"
+REAL_CADENCE_EVENTS = ((0.3, 150.0), (0.1, 90.0), (0.5, 250.0), (0.05, 120.0))
+COORDS = "17:54:00.00 -29:12:00.00"
+
+
+def real_cadence_event(u0, tE, seed):
+    """Datasets of a SYNTHETIC long parallax event (truth: t0 10850, piE (0.08, -0.05), source 30% of the
+    baseline, noise 1.3 x the stated errors) on the real times and errors of REAL_CADENCES."""
+    truth = {"t0": 10850.0, "u0": u0, "tE": tE, "piE_N": 0.08, "piE_E": -0.05}
+    rng = numpy.random.default_rng(seed)
+    found = []
+    for i, (name, baseline) in enumerate(REAL_CADENCES):
+        points = parse_phot_dat((OGLE_EWS / name / "phot.dat").read_text(encoding="ascii")).columns
+        hjd, error = points["hjd"] + (10850 - points["hjd"].mean()), points["mag_err"]
+        a = magnification_at(hjd, truth, (COORDS, 10850.0))
+        mag = baseline - 2.5 * numpy.log10(0.3 * a + 0.7) + rng.normal(0, 1.3 * error)
+        found.append(Dataset(i, f"SYNTHETIC on OGLE-{name}", "OGLE", hjd, mag, error))
+    return found
+
+
+def real_cadence_fits(binned=True):
+    """Seconds of the whole fit (posterior included) of each REAL_CADENCE_EVENTS, one core; with the sampler on
+    nightly bins, as the build runs it, or on every point."""
+    seconds = []
+    with threadpool_limits(limits=1), patch.object(JointData, "binned", JointData.binned if binned else
+                                                   (lambda data, solutions: data)):
+        for seed, (u0, tE) in enumerate(REAL_CADENCE_EVENTS):
+            datasets = real_cadence_event(u0, tE, seed)
+            began = time.perf_counter()
+            joint.fit_event(datasets, [{"t0": 10851.0, "u0": 1.1 * u0, "tE": 0.9 * tE}], COORDS, long_event=True,
+                            sample_seed=seed)
+            seconds.append(time.perf_counter() - began)
+    return seconds
+
+
 def run(work, n_events=300, sample=40, baseline_sample=8, workers=None, seed=5):
     mirror = Mirror(work / "mirror")
     rng = numpy.random.default_rng(seed)
@@ -112,11 +153,13 @@ def run(work, n_events=300, sample=40, baseline_sample=8, workers=None, seed=5):
             mulensmodel_fit(select_window(one["datasets"], one["start"]), one["start"], one["coords"])
             baseline.append(time.perf_counter() - begin)
     ours = statistics.median(t["seconds"] for t in point_lens) if point_lens else None
+    binned, every_point = sum(real_cadence_fits()), sum(real_cadence_fits(binned=False))
     mean = season_seconds / max(report.fits["fitted"], 1)  # wall time per event on `workers` cores
     db.close()
     return {"events": len(events), "fitted": report.fits["fitted"], "verdicts": report.fits["verdicts"],
             "workers": workers, "season_seconds": season_seconds, "per_event_wall": mean,
             "per_kind": {kind: {"n": len(s), "median": statistics.median(s), "max": max(s)} for kind, s in by_kind.items()},
             "point_lens_median": ours, "baseline_median": statistics.median(baseline) if baseline else None,
-            "baseline_n": len(baseline),
+            "baseline_n": len(baseline), "real_cadence_events": len(REAL_CADENCE_EVENTS),
+            "real_cadence_binned": binned, "real_cadence_every_point": every_point,
             "archive_minutes": ARCHIVE_EVENTS * mean / 60, "nightly_minutes": NIGHTLY_EVENTS * mean / 60}

@@ -26,3 +26,15 @@ def test_the_injection_summary_splits_coverage_by_where_intervals_come_from():
     assert (summary["lower_limits"], summary["above_lower_limit"]) == (1, 1)
     text = "\n".join(report.injection_rows(summary, "cmd"))
     assert "97.5% lower limit" in text
+
+
+def test_the_fits_rows_report_the_real_cadence_sampling_and_the_archive_goals():
+    from benchmarks import fits
+    datasets = fits.real_cadence_event(0.3, 150.0, 0)
+    assert [len(d.hjd) for d in datasets] == [4519, 2995] and all(d.label.startswith("SYNTHETIC") for d in datasets)
+    found = {"per_kind": {}, "point_lens_median": None, "baseline_median": None, "events": 3, "fitted": 3,
+             "verdicts": {"ok": 3}, "workers": 2, "season_seconds": 3.0, "per_event_wall": 1.0,
+             "archive_minutes": 750.0, "nightly_minutes": 50.0, "real_cadence_events": 4,
+             "real_cadence_binned": 10.0, "real_cadence_every_point": 20.0}
+    text = "\n".join(report.fit_rows(found, "cmd"))
+    assert "archive <= 60 min" in text and "2.0x faster" in text

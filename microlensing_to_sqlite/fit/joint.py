@@ -35,7 +35,7 @@ from .search import (POINTS_PER_PARAMETER, fit_parallax, grid_starts, minimise, 
 from .verdict import anomaly, parallax_at_its_bound, posterior_at_a_bound, unconstrained
 
 # Bumped when the fit changes, so that every event is fitted again.
-FIT_VERSION = 9
+FIT_VERSION = 10
 # Parallax for events this long (in any survey's fit, or the point-lens fit).
 PARALLAX_FROM_TE = 60.0
 # A fit this little better than a constant flux is of a flat lightcurve: no event to fit.
@@ -160,11 +160,13 @@ def sample_solutions(result, data, names, seed, by_emcee_too=True):
     """Each u0 solution's posterior (posterior.py; by importance sampling only, unless `by_emcee_too`); where the
     best's was sampled, its percentiles give the fit's errors (half the 16th-84th percentile range), and
     `result.posterior` says whether the sampler converged."""
-    for one in result.solutions:
-        if one["delta_chi2"] > OTHER_SOLUTION_SAMPLED_WITHIN:
-            continue  # a solution this much worse carries less than 1e-5 of the posterior
+    # a solution this much worse carries less than 1e-5 of the posterior
+    sampled = [one for one in result.solutions if one["delta_chi2"] <= OTHER_SOLUTION_SAMPLED_WITHIN]
+    nightly = data.binned([one["parameters"] for one in sampled])
+    for one in sampled:
         errors, covariance = uncertainties(data, names, one["parameters"])
-        one["posterior"] = posterior.sample(data, one["parameters"], errors, names, seed, covariance, by_emcee_too)
+        one["posterior"] = posterior.sample(nightly, one["parameters"], errors, names, seed, covariance,
+                                            by_emcee_too)
     best = result.solutions[0]["posterior"]
     if best is not None:
         result.posterior = best.state

@@ -32,6 +32,10 @@ T0_SEARCHED = 2000.0  # days either side of the start
 POINT_LENS = ("t0", "u0", "tE")
 WITH_PARALLAX = POINT_LENS + ("piE_N", "piE_E")
 LARGEST_PIE = 5.0
+# The sampler's data (JointData.binned): a dataset's night is its points with no gap this long between them; it
+# is averaged where the model changes through it by less than this share of its smallest point error.
+NIGHT_GAP_DAYS = 0.3
+BINNED_MODEL_CHANGE = 0.05
 
 
 def range_edges(p):
@@ -41,14 +45,48 @@ def range_edges(p):
         | ({"tE high"} if p["tE"] >= 0.99 * LARGEST_TE else set())
 
 
+# The Sun's apparent shift is smooth on the scale of days: MulensModel computes it (the Earth's position by ERFA:
+# done at every point, a fifth of a long event's fit time) on a grid of this step, and a cubic spline carries it
+# to the points, within 1e-9 AU of MulensModel's value at each (tests/test_fit_model.py). The splines of the
+# last few events' frames (coords, t0_par) are kept: one event's fit asks for its frame a dozen times.
+PARALLAX_GRID_DAYS = 1.0
+PARALLAX_GRID_MARGIN = 200.0
+PARALLAX_FRAMES_KEPT = 4
+PARALLAX_GRID_FROM_POINTS = 50
+_parallax_splines = {}
+
+
 def parallax_offsets(hjd, coords, t0_par):
     """The Sun's apparent shift, North and East (in AU, projected on the sky), at times hjd (HJD - 2450000)
-    relative to t0_par, from MulensModel."""
+    relative to t0_par, from MulensModel: through the frame's grid and splines, or at the times themselves
+    where they are too few for a grid to pay."""
+    hjd = numpy.asarray(hjd, dtype=float)
+    if len(hjd) == 0:
+        return numpy.zeros(0), numpy.zeros(0)
+    first, last = float(hjd.min()), float(hjd.max())
+    kept = _parallax_splines.get((coords, t0_par))
+    if kept is None or first < kept[0] or last > kept[1]:
+        if kept is not None:
+            first, last = min(first, kept[0]), max(last, kept[1])
+        grid = numpy.arange(first - PARALLAX_GRID_MARGIN, last + PARALLAX_GRID_MARGIN, PARALLAX_GRID_DAYS)
+        if len(hjd) < PARALLAX_GRID_FROM_POINTS:
+            return mulensmodel_offsets(hjd, coords, t0_par)
+        from scipy.interpolate import CubicSpline
+        north, east = mulensmodel_offsets(grid, coords, t0_par)
+        kept = (grid[0] + PARALLAX_GRID_DAYS, grid[-1] - PARALLAX_GRID_DAYS, CubicSpline(grid, north),
+                CubicSpline(grid, east))
+        while len(_parallax_splines) >= PARALLAX_FRAMES_KEPT:
+            del _parallax_splines[next(iter(_parallax_splines))]
+        _parallax_splines[(coords, t0_par)] = kept
+    return kept[2](hjd), kept[3](hjd)
+
+
+def mulensmodel_offsets(hjd, coords, t0_par):
     import MulensModel
     parameters = MulensModel.ModelParameters({"t_0": t0_par + HJD_OFFSET, "u_0": 0.1, "t_E": 10.0, "pi_E_N": 0.0,
                                               "pi_E_E": 0.0, "t_0_par": t0_par + HJD_OFFSET})
-    trajectory = MulensModel.Trajectory(numpy.asarray(hjd, dtype=float) + HJD_OFFSET, parameters,
-                                        parallax={"earth_orbital": True}, coords=coords)
+    trajectory = MulensModel.Trajectory(hjd + HJD_OFFSET, parameters, parallax={"earth_orbital": True},
+                                        coords=coords)
     trajectory.x  # computes the offsets
     delta = trajectory.parallax_delta_N_E
     # MulensModel keeps every offset it has computed, for ever, in a class attribute: a worker fitting
@@ -111,6 +149,9 @@ class JointData:
         self.blend_floor = -BLEND_FLOOR_SHARE * numpy.array([numpy.median(self.flux[self.which == i])
                                                              for i in range(self.n)])
         self.north, self.east = offsets if offsets is not None else (None, None)
+        self.prepare()
+
+    def prepare(self):
         # The fluxes are solved about each dataset's weighted mean flux: sums of the centred flux keep the
         # chi2's sums of squares free of the cancellation a bright baseline would bring.
         self.s = self.sums(self.weight)
@@ -120,6 +161,37 @@ class JointData:
 
     def trajectory(self, p):
         return trajectory(self.hjd, p, self.north, self.east)
+
+    def binned(self, solutions):
+        """The same data with each dataset's points of one night (no gap of NIGHT_GAP_DAYS) averaged into one,
+        weighted by 1/sigma^2, for the posterior's sampler: where the model under each of `solutions` (parameter
+        dicts) changes through the night by less than BINNED_MODEL_CHANGE of the night's smallest error, chi2
+        differences between parameter sets are those of the points themselves (tests/test_fit_model.py and, on
+        real recorded events, tests/test_posterior.py). Other nights keep their points."""
+        new_night = numpy.concatenate([[True], (numpy.diff(self.hjd) > NIGHT_GAP_DAYS) | (numpy.diff(self.which) != 0)])
+        night, starts = numpy.cumsum(new_night) - 1, numpy.flatnonzero(new_night)
+        smallest_error = 1 / numpy.sqrt(numpy.maximum.reduceat(self.weight, starts))
+        steady = numpy.ones(len(starts), dtype=bool)
+        for p in solutions:
+            _, source, _, _, _, _, _, a = self.evaluate(p)
+            model = source[self.which] * a
+            change = numpy.maximum.reduceat(model, starts) - numpy.minimum.reduceat(model, starts)
+            steady &= change < BINNED_MODEL_CHANGE * smallest_error
+        # a night that is not steady keeps each of its points as its own bin
+        group = numpy.cumsum(new_night | ~steady[night]) - 1
+        weight = numpy.bincount(group, self.weight)
+
+        def mean(values):
+            return numpy.bincount(group, self.weight * values) / weight
+
+        found = JointData.__new__(JointData)
+        found.n, found.blend_floor = self.n, self.blend_floor
+        found.hjd, found.flux, found.weight = mean(self.hjd), mean(self.flux), weight
+        found.which = self.which[numpy.flatnonzero(numpy.diff(numpy.concatenate([[-1], group])))]
+        found.starts = numpy.searchsorted(found.which, numpy.arange(self.n))
+        found.north, found.east = (None, None) if self.north is None else (mean(self.north), mean(self.east))
+        found.prepare()
+        return found
 
     def sums(self, values):
         """Per dataset, the sum of `values` over its points (along the last axis, for many parameter sets)."""

@@ -2,7 +2,9 @@
 skewed or bounded.
 
 The likelihood is the fit's: chi2 with the rescaled errors of its final selection, each dataset's fluxes solved
-at every step (the profile over fluxes, as MulensModel's examples sample). The parameters are t0, u0, ln tE and,
+at every step (the profile over fluxes, as MulensModel's examples sample), of each dataset's nights averaged
+where the model is steady through them (model.JointData.binned: on real OGLE cadences, a quarter of the points
+and the same chi2 differences to 0.15). The parameters are t0, u0, ln tE and,
 with parallax, piE_N and piE_E; the prior is flat in each within the fit's ranges (so flat in ln tE: popclass
 divides that prior out), and u0 keeps the solution's sign.
 
