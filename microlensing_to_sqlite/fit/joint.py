@@ -1,7 +1,7 @@
 """The joint point-lens fit of one physical event: every survey's and telescope's photometry together. Pure:
 datasets in, a result out (no database), so that events are fitted on every core.
 
-The model and its priors (README, "How the joint fit is made"):
+The model and its priors (docs/joint-fit.md):
 - magnification A(u), u(t)^2 = u0^2 + ((t - t0) / tE)^2, for long events also annual parallax (piE_N, piE_E)
   with t0_par fixed at the starting t0 rounded to a day, both signs of u0 tried; MulensModel's model and
   geometry, its chi2 evaluated by model.py;
