@@ -11,15 +11,6 @@ from .registry import SURVEYS
 # Model parameters every survey may report, each followed by its 1-sigma uncertainty column.
 MODEL_PARAMETERS = ["t0", "tE", "u0", "Amax", "Dmag", "fbl", "Ibase", "Isrc"]
 
-ALERT_COLUMNS = [
-    "alert_name", "alert_id", "short_name", "survey", "season", "region", "field", "star_id",
-    "ra", "dec", "ra_hms", "dec_dms", "l", "b",
-    *[c for p in MODEL_PARAMETERS for c in (p, p + "_err")],
-    "classification", "classification_al", "Icat", "catalog_type", "A_I", "internal_id", "zp", "f_ref",
-    "alert_date", "public_from", "remarks", "survey_fit_flags", "event_id", "n_photometry", "alert_url", "data_url", "fetched_at",
-    "first_seen",
-]
-
 # The events table: each survey's name and fit side by side.
 EVENT_SURVEYS = [survey.events_prefix for survey in SURVEYS]
 EVENT_PARAMETERS = ["t0", "tE", "u0", "Ibase"]
@@ -28,7 +19,6 @@ EVENT_COLUMNS = [
     "max_tension_sigma", "disagreements", "untested", "same_survey_alerts",
     *[f"{s}_{p}{e}" for s in EVENT_SURVEYS for p in EVENT_PARAMETERS for e in ("", "_err")],
 ]
-CROSSMATCH_COLUMNS = ["alert_name", "other_name", "method", "separation_arcsec", "delta_t0"]
 # The posterior's percentiles in fit_solutions: <parameter>_p2_5 ... <parameter>_p97_5.
 SOLUTION_PARAMETERS = ["t0", "u0", "tE", "piE_N", "piE_E", "piE"]
 PERCENTILE_NAMES = ["p2_5", "p16", "p50", "p84", "p97_5"]
@@ -50,11 +40,12 @@ CREATE TABLE alerts (
     short_name TEXT,
     survey TEXT NOT NULL REFERENCES sources(survey),
     season INTEGER NOT NULL,
+    -- what a reader looks for first beside the name (the table page shows columns in this order)
+    tE REAL, tE_err REAL, u0 REAL, u0_err REAL, t0 REAL, t0_err REAL,
     region TEXT NOT NULL,
     field TEXT,
     star_id TEXT,
     ra REAL, dec REAL, ra_hms TEXT, dec_dms TEXT, l REAL, b REAL,
-    t0 REAL, t0_err REAL, tE REAL, tE_err REAL, u0 REAL, u0_err REAL,
     Amax REAL, Amax_err REAL, Dmag REAL, Dmag_err REAL, fbl REAL, fbl_err REAL,
     Ibase REAL, Ibase_err REAL, Isrc REAL, Isrc_err REAL,
     classification TEXT,
@@ -337,6 +328,21 @@ CREATE TABLE build_info (
 );
 """ + HISTORY_SCHEMA
 SCHEMA = SCHEMA.replace("{percentile_columns}", ", ".join(f"{c} REAL" for c in PERCENTILE_COLUMNS))
+
+
+
+def columns_of(table):
+    """The columns of one of SCHEMA's tables, in order: the one list every insert and export uses."""
+    import sqlite3
+    db = sqlite3.connect(":memory:")
+    db.executescript(SCHEMA)
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+
+
+ALERT_COLUMNS = columns_of("alerts")
+CROSSMATCH_COLUMNS = columns_of("crossmatches")
+FIT_COLUMNS, DATASET_COLUMNS = columns_of("fits"), columns_of("fit_datasets")
+SOLUTION_COLUMNS, SAMPLE_COLUMNS = columns_of("fit_solutions"), columns_of("fit_samples")
 
 # A database built with another schema is not carried over from: the next build starts afresh.
 VERSION = hashlib.sha1(SCHEMA.encode()).hexdigest()[:12]

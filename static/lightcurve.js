@@ -40,6 +40,43 @@
     return rows;
   }
 
+  // Each survey, and each KMTNet site, keeps its hue on every page; its telescopes and bands take shades of it.
+  var HUES = [["OGLE", ["#1f77b4", "#6baed6", "#08519c"]], ["MOA", ["#ff7f0e", "#fdae6b", "#a63603"]],
+              ["KMTC", ["#2ca02c", "#74c476", "#006d2c"]], ["KMTS", ["#9467bd", "#bcbddc", "#54278f"]],
+              ["KMTA", ["#d62728", "#fc9272", "#a50f15"]], ["KMT", ["#17becf", "#9edae5"]]];
+  var OTHER = "#7f7f7f";
+
+  function shades(labels) {
+    var used = {};
+    return {domain: labels, range: labels.map(function (label) {
+      var hue = HUES.filter(function (h) { return label.indexOf(h[0]) === 0; })[0];
+      if (!hue) return OTHER;
+      used[hue[0]] = (used[hue[0]] || 0) + 1;
+      return hue[1][(used[hue[0]] - 1) % hue[1].length];
+    })};
+  }
+
+  function telescopeColour(document, title) {
+    var labels = document.series.map(function (one) { return one.telescope + " " + one.band; })
+      .filter(function (label, i, all) { return all.indexOf(label) === i; }).sort();
+    var colour = {field: "telescope", type: "nominal", scale: shades(labels), legend: {labelLimit: 400}};
+    if (title) colour.title = title;
+    return colour;
+  }
+
+  // The surveys' own models in their survey's darkest shade, each also dashed its own way.
+  function modelStroke(document) {
+    var names = surveyModels(document).map(function (row) { return row.model; })
+      .filter(function (name, i, all) { return all.indexOf(name) === i; }).sort();
+    var scale = shades(names);
+    scale.range = names.map(function (name) {
+      var hue = HUES.filter(function (h) { return name.indexOf(h[0]) === 0; })[0];
+      return hue ? hue[1][hue[1].length - 1] : "black";
+    });
+    return {field: "model", type: "nominal", title: "reported point-lens model", scale: scale,
+            legend: {labelLimit: 400}};
+  }
+
   function surveyModels(document) {
     var rows = [];
     document.models.forEach(function (model) {
@@ -91,14 +128,13 @@
     var layers = [
       {data: {name: "points"}, transform: keep, mark: {type: "rule", opacity: 0.5, clip: true},
        encoding: {x: x, y: {field: aligned ? "alo" : "lo", type: "quantitative"}, y2: {field: aligned ? "ahi" : "hi"},
-                  color: {field: "telescope", type: "nominal"},
-                  opacity: {condition: pick, value: 0.5, otherwise: 0.05}}},
+                  color: telescopeColour(document), opacity: {condition: pick, value: 0.5, otherwise: 0.05}}},
       {data: {name: "points"}, mark: {type: "point", filled: true, size: 16, clip: true},
        params: [{name: "zoom", select: "interval", bind: "scales"},
                 {name: "pick", select: {type: "point", fields: ["telescope"]}, bind: "legend"}],
        transform: keep.concat([{calculate: "utcFormat(toDate(" + HJD_2450000_MS + " + datum.hjd * 86400000), " +
                                            "'%Y-%m-%d %H:%M UTC')", as: "date"}]),
-       encoding: {x: x, y: yEncoding, color: {field: "telescope", type: "nominal", title: "telescope (click to hide)"},
+       encoding: {x: x, y: yEncoding, color: telescopeColour(document, "telescope (click to hide)"),
                   opacity: {condition: pick, value: 0.9, otherwise: 0.08}, tooltip: tooltip(Boolean(document.fit))}}];
     if (aligned) {
       layers.push({data: {name: "joint"}, mark: {type: "line", color: "black", strokeWidth: 1.4, clip: true},
@@ -118,15 +154,16 @@
     }
     if (aligned) {
     } else {
-      layers.push({data: {name: "models"}, mark: {type: "line", color: "black", strokeWidth: 1.2, clip: true},
-                   encoding: {x: x, y: {field: "mag", type: "quantitative"},
-                              strokeDash: {field: "model", type: "nominal", title: "reported point-lens model"},
+      layers.push({data: {name: "models"}, mark: {type: "line", strokeWidth: 1.4, clip: true},
+                   encoding: {x: x, y: {field: "mag", type: "quantitative"}, stroke: modelStroke(document),
+                              strokeDash: {field: "model", type: "nominal", title: "reported point-lens model",
+                                           legend: {labelLimit: 400}},
                               tooltip: [{field: "model"}]}});
     }
     return layers;
   }
 
-  function residualPanel(x) {
+  function residualPanel(document, x) {
     return {
       height: 110,
       layer: [
@@ -135,7 +172,7 @@
          mark: {type: "point", filled: true, size: 10, clip: true},
          encoding: {x: x, y: {field: "residual", type: "quantitative", title: "residual [mag]",
                               scale: {reverse: true, zero: false}},
-                    color: {field: "telescope", type: "nominal"}, tooltip: tooltip(true)}}]
+                    color: telescopeColour(document), tooltip: tooltip(true)}}]
     };
   }
 
@@ -148,7 +185,7 @@
                           joint: aligned ? jointModel(document) : [], forecast: aligned ? forecastRows(document) : []}};
     if (!aligned) return Object.assign(top, main);
     return Object.assign(top, {vconcat: [Object.assign(main, {width: "container"}),
-                                         Object.assign(residualPanel(x), {width: "container"})],
+                                         Object.assign(residualPanel(document, x), {width: "container"})],
                                resolve: {scale: {x: "shared", color: "shared"}}});
   }
 

@@ -25,21 +25,10 @@ from . import joint, posterior
 from .data import Dataset
 from .model import LARGEST_TE
 
-FIT_COLUMNS = ["event_id", "status", "reason", "kind", "solution", "posterior", "t0", "t0_err", "u0", "u0_err", "tE", "tE_err",
-               "piE_N", "piE_N_err", "piE_E", "piE_E_err", "piE", "piE_err", "t0_par", "largest_shift_before",
-               "largest_shift_after", "tE_lower_limit", "last_hjd", "peak_mag", "peak_mag_err", "forecast_from", "chi2", "dof", "chi2_dof",
-               "delta_chi2_u0", "delta_chi2_parallax", "n_datasets", "n_points", "n_dropped",
-               "reference_lightcurve_id", "fitted_at", "inputs"]
-DATASET_COLUMNS = ["event_id", "lightcurve_id", "alert_name", "telescope", "band", "n_points", "n_used", "chi2",
-                   "error_scale", "chi2_dof_published", "source_flux", "blend_flux", "flux_held", "is_reference"]
 # The surveys whose fit starts ours, best first: OGLE's and MOA's come with uncertainties.
 START_FROM = ["OGLE", "MOA", "KMT"]
 IN_FLIGHT_PER_WORKER = 4
 FINISHED_WAITING_PER_WORKER = 100
-SOLUTION_COLUMNS = ["event_id", "solution", "is_best", *schema.SOLUTION_PARAMETERS, "chi2", "delta_chi2", "posterior",
-                    "sampler", "effective_samples", "autocorrelation_steps", "acceptance", "steps",
-                    *schema.PERCENTILE_COLUMNS]
-SAMPLE_COLUMNS = ["event_id", "solution", "draw", *posterior.SAMPLED, "weight"]
 FIT_TABLES = ("fits", "fit_datasets", "fit_curves", "fit_solutions", "fit_samples")
 POINTS = f"""
 select l.lightcurve_id, l.telescope, l.band, p.hjd / l.hjd_unit, p.mag / l.mag_unit, p.mag_err / l.mag_err_unit
@@ -179,15 +168,15 @@ def store(db, event_id, fit, key, fitted_at):
            "delta_chi2_u0": fit.delta_chi2_u0, "delta_chi2_parallax": fit.delta_chi2_parallax,
            "n_datasets": len(fit.datasets) or None, "n_points": points, "n_dropped": fit.n_dropped,
            "reference_lightcurve_id": fit.reference, "fitted_at": fitted_at, "inputs": key}
-    db.execute(f"insert into fits ({', '.join(FIT_COLUMNS)}) values ({', '.join('?' * len(FIT_COLUMNS))})",
-               [row[c] for c in FIT_COLUMNS])
+    db.execute(f"insert into fits ({', '.join(schema.FIT_COLUMNS)}) values ({', '.join('?' * len(schema.FIT_COLUMNS))})",
+               [row[c] for c in schema.FIT_COLUMNS])
     if fit.model_curve:
         db.execute("insert into fit_curves values (?, ?, ?)",
                    [event_id, json.dumps(fit.model_curve, separators=(",", ":")),
                     json.dumps(fit.forecast["curve"], separators=(",", ":")) if fit.forecast else None])
     for dataset in fit.datasets:
         name, telescope, band = dataset["label"].split(" ")
-        db.execute(f"insert into fit_datasets values ({', '.join('?' * len(DATASET_COLUMNS))})",
+        db.execute(f"insert into fit_datasets values ({', '.join('?' * len(schema.DATASET_COLUMNS))})",
                    [event_id, dataset["lightcurve_id"], name, telescope, band, dataset["n_points"], dataset["n_used"],
                     dataset["chi2"], dataset["error_scale"], dataset["chi2_dof_published"], dataset["source_flux"],
                     dataset["blend_flux"],
@@ -216,11 +205,11 @@ def store_solutions(db, event_id, fit):
             values = found.percentiles.get(name) if found else None
             for suffix, value in zip(schema.PERCENTILE_NAMES, values or [None] * len(schema.PERCENTILE_NAMES)):
                 row[f"{name}_{suffix}"] = value
-        db.execute(f"insert into fit_solutions ({', '.join(SOLUTION_COLUMNS)}) "
-                   f"values ({', '.join('?' * len(SOLUTION_COLUMNS))})", [row[c] for c in SOLUTION_COLUMNS])
+        db.execute(f"insert into fit_solutions ({', '.join(schema.SOLUTION_COLUMNS)}) "
+                   f"values ({', '.join('?' * len(schema.SOLUTION_COLUMNS))})", [row[c] for c in schema.SOLUTION_COLUMNS])
         if found:
             weight = shares[one["solution"]] / total / len(found.draws["t0"])
-            db.executemany(f"insert into fit_samples values ({', '.join('?' * len(SAMPLE_COLUMNS))})",
+            db.executemany(f"insert into fit_samples values ({', '.join('?' * len(schema.SAMPLE_COLUMNS))})",
                            [[event_id, one["solution"], draw, *(float(found.draws[n][draw]) for n in posterior.SAMPLED),
                              weight] for draw in range(len(found.draws["t0"]))])
 

@@ -324,3 +324,31 @@ def test_the_default_view_uses_the_robust_ranges_and_the_caption_says_which_view
     page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
     assert "the whole baseline, every point" in page.locator(".lightcurve-note").inner_text()
     assert errors == []
+
+
+def point_colours(page):
+    return set(page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.mark-symbol.role-mark path')]
+        .map(p => p.getAttribute('fill'))"""))
+
+
+def test_each_survey_keeps_its_colour_and_the_surveys_models_are_told_apart(browser, server, demo_database):
+    """OGLE's points are OGLE's blue on every page, whatever other telescopes an event has; on the published
+    view each survey's own model is a line of its survey's colour, and the legends' names are whole."""
+    with contextlib.closing(sqlite3.connect(demo_database)) as db:
+        rows = db.execute("""select e.event_id, group_concat(a.alert_name) from events e join alerts a using (event_id)
+                             where e.n_alerts >= 2 and e.ogle_name is not null group by e.event_id
+                             order by e.event_id limit 2""").fetchall()
+    assert len(rows) == 2
+    for event_id, names in rows:
+        page, errors = open_page(browser, f"{server}/microlensing/alerts/{[n for n in names.split(',') if n.startswith('OGLE')][0]}")
+        page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+        page.click(".lightcurve-view")
+        page.wait_for_selector("#lightcurve[data-view=published][data-state=ready]", timeout=20000)
+        legend = page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.role-legend-label text')]
+            .map(t => t.textContent)""")
+        assert "OGLE I" in legend and not any(label.endswith("…") for label in legend), legend
+        assert "#1f77b4" in point_colours(page)
+        models = page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.mark-line.role-mark path')]
+            .map(p => p.getAttribute('stroke'))""")
+        assert len(models) >= 2 and len(set(models)) == len(models), models
+        assert errors == []
