@@ -46,11 +46,14 @@ def range_edges(p):
 
 
 # The Sun's apparent shift is smooth on the scale of days: MulensModel computes it (the Earth's position by ERFA:
-# done at every point, a fifth of a long event's fit time) on a grid of this step, and a cubic spline carries it
-# to the points, within 1e-9 AU of MulensModel's value at each (tests/test_fit_model.py). The splines of the
-# last few events' frames (coords, t0_par) are kept: one event's fit asks for its frame a dozen times.
-PARALLAX_GRID_DAYS = 1.0
-PARALLAX_GRID_MARGIN = 200.0
+# done at every point, a fifth of a long event's fit time) on a grid of PARALLAX_GRID_STEP days across
+# PARALLAX_GRID_DAYS either side of t0_par, and a cubic spline carries it to the points, within 2e-8 AU of
+# MulensModel's value at each (a piE of 0.5 turns that into 1e-8 Einstein radii)
+# (tests/test_fit_model.py). The grid is fixed by the frame alone, so that the same data give the same fit
+# whatever was fitted before; the splines of the last few frames are kept (one event's fit asks for its frame a
+# dozen times). Points beyond the grid, and calls with too few points for a grid to pay, go to MulensModel.
+PARALLAX_GRID_STEP = 2.0
+PARALLAX_GRID_DAYS = 3000.0  # 3,000 grid points: 0.2 s a frame
 PARALLAX_FRAMES_KEPT = 4
 PARALLAX_GRID_FROM_POINTS = 50
 _parallax_splines = {}
@@ -58,27 +61,24 @@ _parallax_splines = {}
 
 def parallax_offsets(hjd, coords, t0_par):
     """The Sun's apparent shift, North and East (in AU, projected on the sky), at times hjd (HJD - 2450000)
-    relative to t0_par, from MulensModel: through the frame's grid and splines, or at the times themselves
-    where they are too few for a grid to pay."""
+    relative to t0_par, from MulensModel: through the frame's grid and splines, or at the times themselves."""
     hjd = numpy.asarray(hjd, dtype=float)
-    if len(hjd) == 0:
-        return numpy.zeros(0), numpy.zeros(0)
-    first, last = float(hjd.min()), float(hjd.max())
-    kept = _parallax_splines.get((coords, t0_par))
-    if kept is None or first < kept[0] or last > kept[1]:
-        if kept is not None:
-            first, last = min(first, kept[0]), max(last, kept[1])
-        grid = numpy.arange(first - PARALLAX_GRID_MARGIN, last + PARALLAX_GRID_MARGIN, PARALLAX_GRID_DAYS)
-        if len(hjd) < PARALLAX_GRID_FROM_POINTS:
-            return mulensmodel_offsets(hjd, coords, t0_par)
+    if len(hjd) < PARALLAX_GRID_FROM_POINTS:
+        return mulensmodel_offsets(hjd, coords, t0_par)
+    key = (coords, t0_par)
+    if key not in _parallax_splines:
         from scipy.interpolate import CubicSpline
+        grid = t0_par + numpy.arange(-PARALLAX_GRID_DAYS, PARALLAX_GRID_DAYS + PARALLAX_GRID_STEP, PARALLAX_GRID_STEP)
         north, east = mulensmodel_offsets(grid, coords, t0_par)
-        kept = (grid[0] + PARALLAX_GRID_DAYS, grid[-1] - PARALLAX_GRID_DAYS, CubicSpline(grid, north),
-                CubicSpline(grid, east))
         while len(_parallax_splines) >= PARALLAX_FRAMES_KEPT:
             del _parallax_splines[next(iter(_parallax_splines))]
-        _parallax_splines[(coords, t0_par)] = kept
-    return kept[2](hjd), kept[3](hjd)
+        _parallax_splines[key] = (grid[1], grid[-2], CubicSpline(grid, north), CubicSpline(grid, east))
+    first, last, north_spline, east_spline = _parallax_splines[key]
+    inside = (hjd >= first) & (hjd <= last)
+    north, east = north_spline(hjd), east_spline(hjd)
+    if not inside.all():
+        north[~inside], east[~inside] = mulensmodel_offsets(hjd[~inside], coords, t0_par)
+    return north, east
 
 
 def mulensmodel_offsets(hjd, coords, t0_par):
