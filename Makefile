@@ -16,7 +16,7 @@ SETTINGS := --setting suggest_facets off --setting max_returned_rows 1000 --sett
 PORTAL_FILES := --metadata metadata.yml --plugins-dir plugins --template-dir templates --static assets:static/
 DATASETTE_OPTIONS := $(PORTAL_FILES) $(SETTINGS)
 
-.PHONY: serve portal test demo db update offline publish bench clean
+.PHONY: serve portal test test-fast demo db update offline publish bench clean
 
 serve: $(DB) inspect.json
 	$(MAKE) --no-print-directory portal
@@ -26,7 +26,11 @@ portal: | $(BIN)/datasette
 	$(BIN)/datasette serve -i $(DB) --inspect-file inspect.json $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(PORT)
 
 test: $(BIN)/pytest
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+# The quick loop while working: everything but the whole builds, the browser and the sampler's coverage.
+test-fast: $(BIN)/pytest
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not slow"
 
 # The synthetic demo database, built offline from a generated mirror (only when there is no database yet).
 $(DB): | $(BIN)/datasette

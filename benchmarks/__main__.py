@@ -18,6 +18,8 @@ Parts:
   candidates  the candidate desk (issue 21): the lens-class step per event against popclass's classify alone,
               /-/tonight's visibility of its most candidates against astroplan's observability_table
               (benchmarks/candidates.py)
+  charts      the lightcurve chart in headless Chromium (issue 22): page to chart drawn and a toggle, for 5,000 and
+              50,000 SYNTHETIC points, against a bare Vega-Lite scatter of the same points (benchmarks/charts.py)
   crossmatch  positional matching of 75,000 alerts against a pairwise loop (benchmarks/crossmatch.py)
   serving     Datasette as `make serve` runs it on a database of 60,000 alerts and tens of millions of rows:
               pages against raw SQLite reads or Datasette's CSV streaming (benchmarks/serving.py)
@@ -42,12 +44,12 @@ import time
 import traceback
 from pathlib import Path
 
-from . import archive, archive_build, candidates, crossmatch, fits, injection, load, scrape, serving
+from . import archive, archive_build, candidates, charts, crossmatch, fits, injection, load, scrape, serving
 from .report import render, source_state
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-PARTS = ["scrape", "build", "fits", "candidates", "crossmatch", "serving", "load"]
+PARTS = ["scrape", "build", "fits", "candidates", "charts", "crossmatch", "serving", "load"]
 
 
 def parse_arguments(argv):
@@ -110,6 +112,7 @@ def commands(a):
         "fits": f"python -m benchmarks --only fits --fit-events {a.fit_events} --injected-events {a.injected_events}"
                 + (f" --workers {a.workers}" if a.workers else ""),
         "candidates": "python -m benchmarks --only candidates",
+        "charts": "python -m benchmarks --only charts",
         "crossmatch": f"python -m benchmarks --only crossmatch --crossmatch-alerts {a.crossmatch_alerts}",
         "serving": f"python -m benchmarks --only serving --serving-alerts {a.serving_alerts} "
                    f"--serving-rows {a.serving_rows} --samples {a.samples} --stream-samples {a.stream_samples}",
@@ -162,6 +165,9 @@ def main(argv=None):
                  lambda: injection.run(a.injected_events, a.workers or os.cpu_count()))
         if "candidates" in a.only:
             part("candidates", "the lens-class step and /-/tonight", candidates.run)
+        if "charts" in a.only:
+            (work / "charts").mkdir()
+            part("charts", "the lightcurve chart in headless Chromium", lambda: charts.run(work / "charts"))
         if "crossmatch" in a.only:
             part("crossmatch", f"{a.crossmatch_alerts:,} alerts",
                  lambda: crossmatch.crossmatch_all_seasons(a.crossmatch_alerts))

@@ -85,6 +85,9 @@ def render(results, a, cmd, durations, total, load_before, load_after, source=""
     k = results.get("candidates")
     if k:
         lines += candidate_rows(k, cmd["candidates"])
+    g = results.get("charts")
+    if g:
+        lines += chart_rows(g, cmd["charts"])
     c = results.get("crossmatch")
     if c:
         lines.append(
@@ -179,6 +182,23 @@ def fit_rows(f, cmd):
             f"bins, one core | {f['real_cadence_binned']:.1f} s | {f['real_cadence_every_point']:.1f} s (the "
             f"posterior on every point) | {f['real_cadence_every_point'] / f['real_cadence_binned']:.1f}x faster "
             f"| - | - | `{cmd}` |")
+    return rows
+
+
+def chart_rows(g, cmd):
+    """Issue 22's chart goals, measured in headless Chromium against a bare Vega-Lite scatter of the same points."""
+    from . import charts
+    rows = []
+    for points, t in sorted(g["sizes"].items(), key=lambda item: int(item[0])):
+        goal = charts.DRAWN_GOAL.get(int(points))
+        rows += [
+            f"| 22 | alert page opened to its chart drawn, {int(points):,} SYNTHETIC points ({t['plotted']:,} plotted; "
+            f"median of {g['repeats']}, headless Chromium) | {t['drawn']:.2f} s | {t['bare']:.2f} s (a bare Vega-Lite "
+            f"scatter of the same points, same page) | {t['drawn'] / t['bare']:.1f}x | "
+            f"{'-' if goal is None else f'<= {goal:g} s'} | "
+            f"{'-' if goal is None else verdict(t['drawn'], goal, False, ' s')} | `{cmd}` |",
+            f"| 22 | chart toggle (aligned / as published), {int(points):,} points | {t['toggle']:.2f} s | - | - | "
+            f"<= {charts.TOGGLE_GOAL:g} s | {verdict(t['toggle'], charts.TOGGLE_GOAL, False, ' s')} | `{cmd}` |"]
     return rows
 
 

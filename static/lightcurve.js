@@ -29,12 +29,13 @@
         var aligned = scaled(one.aligned, document.aligned_unit, i);
         var alignedErr = aligned == null || err == null || !reference ? null :
           err * Math.pow(10, 0.4 * (aligned - mag)) * reference.source_flux / dataset.source_flux;
+        var residual = scaled(one.residual, document.aligned_unit, i);
         rows.push({hjd: t / units.hjd, mag: mag, err: err, lo: err == null ? null : mag - err,
                    hi: err == null ? null : mag + err, aligned: aligned, alignedErr: alignedErr,
                    alo: alignedErr == null ? null : aligned - alignedErr,
                    ahi: alignedErr == null ? null : aligned + alignedErr,
-                   residual: scaled(one.residual, document.aligned_unit, i), telescope: label,
-                   alert: one.alert_name});
+                   residual: residual, telescope: label, alert: one.alert_name,
+                   tip: hover(t / units.hjd, mag, err, aligned, residual, label, one.alert_name)});
       });
     });
     return rows;
@@ -107,15 +108,24 @@
     return Boolean(document.fit && document.fit.status !== "failed" && document.fit.reference);
   }
 
-  function tooltip(aligned) {
-    var fields = [{field: "hjd", title: "HJD - 2450000", format: ".5f"}, {field: "date"},
-                  {field: "mag", title: "published magnitude", format: ".3f"}, {field: "err", title: "error", format: ".3f"}];
-    if (aligned) {
-      fields.push({field: "aligned", title: "aligned magnitude", format: ".3f"},
-                  {field: "residual", title: "residual", format: ".3f"});
-    }
-    return fields.concat([{field: "telescope"}, {field: "alert"}]);
+  // What the hover shows, made once per point here: as a Vega-Lite tooltip encoding it was formatted for every
+  // point at every draw, a third of the chart's time. The date is UTC whatever the browser's zone.
+  function hover(hjd, mag, err, aligned, residual, telescope, alert) {
+    var tip = {"HJD - 2450000": hjd.toFixed(5),
+               date: new Date(HJD_2450000_MS + hjd * 86400000).toISOString().slice(0, 16).replace("T", " ") + " UTC",
+               "published magnitude": mag.toFixed(3)};
+    if (err != null) tip.error = err.toFixed(3);
+    if (aligned != null) tip["aligned magnitude"] = aligned.toFixed(3);
+    if (residual != null) tip.residual = residual.toFixed(3);
+    tip.telescope = telescope;
+    tip.alert = alert;
+    return tip;
   }
+
+  var TOOLTIP = {field: "tip", type: "nominal"};
+  // Above this many points the chart is drawn on a canvas: an SVG element per mark costs more than Vega's
+  // dataflow there (the hover, zoom and legend work the same).
+  var CANVAS_ABOVE = 3000;
 
   function lightcurveLayers(document, x, aligned, whole) {
     var y = aligned ? "aligned" : "mag", pick = {param: "pick"};
@@ -132,10 +142,9 @@
       {data: {name: "points"}, mark: {type: "point", filled: true, size: 16, clip: true},
        params: [{name: "zoom", select: "interval", bind: "scales"},
                 {name: "pick", select: {type: "point", fields: ["telescope"]}, bind: "legend"}],
-       transform: keep.concat([{calculate: "utcFormat(toDate(" + HJD_2450000_MS + " + datum.hjd * 86400000), " +
-                                           "'%Y-%m-%d %H:%M UTC')", as: "date"}]),
+       transform: keep,
        encoding: {x: x, y: yEncoding, color: telescopeColour(document, "telescope (click to hide)"),
-                  opacity: {condition: pick, value: 0.9, otherwise: 0.08}, tooltip: tooltip(Boolean(document.fit))}}];
+                  opacity: {condition: pick, value: 0.9, otherwise: 0.08}, tooltip: TOOLTIP}}];
     if (aligned) {
       layers.push({data: {name: "joint"}, mark: {type: "line", color: "black", strokeWidth: 1.4, clip: true},
                    encoding: {x: x, y: {field: "aligned", type: "quantitative"}}},
@@ -172,7 +181,7 @@
          mark: {type: "point", filled: true, size: 10, clip: true},
          encoding: {x: x, y: {field: "residual", type: "quantitative", title: "residual [mag]",
                               scale: {reverse: true, zero: false}},
-                    color: telescopeColour(document), tooltip: tooltip(true)}}]
+                    color: telescopeColour(document), tooltip: TOOLTIP}}]
     };
   }
 
@@ -213,8 +222,10 @@
   function render(container, document, state) {
     var chart = container.querySelector(".lightcurve-chart");
     container.dataset.state = "drawing";
+    container.dataset.renderer = document.points > CANVAS_ABOVE ? "canvas" : "svg";
     return vegaEmbed(chart, spec(document, state.whole, state.aligned),
-                     {renderer: "svg", actions: {export: true, source: false, compiled: false, editor: false}})
+                     {renderer: container.dataset.renderer,
+                      actions: {export: true, source: false, compiled: false, editor: false}})
       .then(function (result) {
         var rows = points(document);
         container.dataset.plotted = String(state.aligned ? rows.filter(function (r) { return r.aligned != null; }).length

@@ -27,6 +27,16 @@ def fingerprint(folder):
 READ_ONLY = [DATA, SHARED]
 
 
+# The suites that build whole databases or drive a browser: `make test-fast` leaves them out, `make test` runs all.
+SLOW = ("tests/pipeline/", "tests/portal/test_browser.py", "tests/test_posterior.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.nodeid.startswith(prefix) for prefix in SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_sessionstart(session):
     session.config._read_only_before = {str(folder): fingerprint(folder) for folder in READ_ONLY}
 

@@ -38,3 +38,10 @@ def test_the_fits_rows_report_the_real_cadence_sampling_and_the_archive_goals():
              "real_cadence_binned": 10.0, "real_cadence_every_point": 20.0}
     text = "\n".join(report.fit_rows(found, "cmd"))
     assert "archive <= 60 min" in text and "2.0x faster" in text
+
+
+def test_the_chart_rows_judge_each_size_against_its_goal():
+    found = {"repeats": 3, "sizes": {"5000": {"drawn": 1.2, "toggle": 0.35, "bare": 0.1, "plotted": 5964},
+                                     "50000": {"drawn": 3.8, "toggle": 2.0, "bare": 0.8, "plotted": 50964}}}
+    text = "\n".join(report.chart_rows(found, "cmd"))
+    assert "<= 0.5 s" in text and "<= 1.5 s" in text and "<= 0.3 s" in text and "12.0x" in text
