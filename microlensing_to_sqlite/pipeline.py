@@ -10,7 +10,7 @@ from . import history, load, plan
 from .fetch import Fetcher, Politeness, Retries
 from .mirror import Mirror
 from .progress import Progress
-from .report import Report
+from .report import FETCH_FAILED, Report
 
 
 def now_utc():
@@ -152,4 +152,4 @@ class FetchStage:
         for outcome in outcomes:
             self.report.count(survey.name, season, outcome.status)
             if outcome.status in ("gone", "failed", "skipped"):
-                self.report.problem("fetch_failed", survey.name, season, outcome.url, outcome.detail)
+                self.report.problem(FETCH_FAILED, survey.name, season, outcome.url, outcome.detail)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import history
 from .formulas import hjd_today
+from .report import MISSING
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1            # an error nobody foresaw: one line (--debug: the traceback)
@@ -89,7 +90,7 @@ def exit_status(report, plan, loaded=True):
         alerts[survey] = alerts.get(survey, 0) + counts["alerts"]
     if loaded and any(n == 0 for n in alerts.values()):
         return EXIT_SOURCE_FAILED
-    if any(p["kind"] != "missing" for p in report.problems):
+    if any(p["kind"] != MISSING for p in report.problems):
         return EXIT_SOME_FILES_FAILED
     return EXIT_OK
 

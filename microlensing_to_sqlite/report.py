@@ -3,6 +3,14 @@
 import collections
 import threading
 
+# The kinds of problem a build records (build_problems.kind), each also a count of the survey-season.
+PARSE_ERROR = "parse_error"      # a file the parser did not recognise: its URL, line and what was expected
+MISSING = "missing"              # a file the event needs is not in the mirror
+NOT_FOUND = "not_found"          # the site answered 404 for an event it lists
+FETCH_FAILED = "fetch_failed"    # the site did not answer, after the retries
+KEPT_PREVIOUS = "kept_previous"  # missing or bad, and the event's points kept from the database being replaced
+PROBLEM_KINDS = (PARSE_ERROR, MISSING, NOT_FOUND, FETCH_FAILED, KEPT_PREVIOUS)
+
 
 class Report:
     """What a build loaded and what went wrong, per survey and season."""
@@ -36,9 +44,9 @@ class Report:
             # Points a survey publishes without a usable time, flux or magnitude (see the survey loaders).
             dropped = sum(n for what, n in c.items() if what.startswith("dropped"))
             lines.append(f"{survey:6} {season:>6} {c['alerts']:>7} {c['read']:>7} {c['photometry']:>11} {dropped:>8} "
-                         f"{c['missing']:>8} {c['parse_error']:>8} {c['fetch_failed']:>7}")
+                         f"{c[MISSING]:>8} {c[PARSE_ERROR]:>8} {c[FETCH_FAILED]:>7}")
         for p in self.problems:
-            if p["kind"] != "missing":
+            if p["kind"] != MISSING:
                 where = f"{p['url']}, line {p['line']}" if p["line"] else p["url"]
                 lines.append(f"  {p['kind']}: {where}: {p['detail']}")
         return "\n".join(lines + self.notes)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from .formulas import hjd_today
 from .parsing import ParseError
 from .reading import canonical_json, read_events
+from .report import MISSING, NOT_FOUND, PARSE_ERROR
 
 # alerts.survey_fit_flags: what in a survey's own fit is not a measurement. The first two make the fit's tE, or
 # its t0, unmeasured for the candidate queries; the third says only that its precision is unknown.
@@ -160,7 +161,7 @@ class Survey:
                                  lambda text, source: self.parse_season_list(text, source, season, bad_lines),
                                  report_missing=not quiet)
         for error in bad_lines if report else ():
-            report.problem("parse_error", self.name, season, url, error.reason, None, error.line)
+            report.problem(PARSE_ERROR, self.name, season, url, error.reason, None, error.line)
         if not records:
             return {}
         fetched_at = mirror.fetched_at(url)
@@ -188,7 +189,7 @@ class Survey:
             if not season.whole:  # events named with --events: those of which the mirror has nothing are not loaded
                 unknown = [name for name in names if name not in season.listed and name not in mirrored]
                 for name in unknown:
-                    report.problem("not_found", self.name, number, (self.event_urls(mirror, name) or [None])[0],
+                    report.problem(NOT_FOUND, self.name, number, (self.event_urls(mirror, name) or [None])[0],
                                    "no file of this event in the mirror, and no line in its season's list: "
                                    "not loaded", name.full)
                 names = [name for name in names if name not in unknown]
@@ -264,10 +265,10 @@ def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=Non
         text = mirror.read_text(url)
         if text is None:
             if report and report_missing:
-                report.problem("missing", survey, season, url, "not in the mirror", alert_name)
+                report.problem(MISSING, survey, season, url, "not in the mirror", alert_name)
             return None
         return parse(text, source=url)
     except ParseError as error:
         if report:
-            report.problem("parse_error", survey, season, url, error.reason, alert_name, error.line)
+            report.problem(PARSE_ERROR, survey, season, url, error.reason, alert_name, error.line)
         return None

@@ -25,14 +25,14 @@ from .reading import reads_now
 from .registry import BY_NAME, SURVEYS
 from .sky import add_galactic_coordinates
 from .visibility import hst_window_rows
+from .report import FETCH_FAILED, KEPT_PREVIOUS, MISSING, NOT_FOUND
 
 # Cross-reference sources a survey publishes for a whole season (MOA's moa2ogle.txt), not per event.
 SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.season_crossref_sources}
 # Problems that belong to one run (a download that failed, an event named that the mirror does not have), not
 # to the mirror: never carried over.
-RUN_PROBLEMS = {"fetch_failed", "not_found"}
+RUN_PROBLEMS = {FETCH_FAILED, NOT_FOUND}
 # The problem of an event that keeps the points of the database being replaced (DatabaseWriter.add_event).
-KEPT_PREVIOUS = "kept_previous"
 
 
 class DatabaseWriter:
@@ -150,8 +150,8 @@ class DatabaseWriter:
             record["n_photometry"] = kept
             # A file that does not parse says more than the files it held (a bundle's members), else the last
             # file read is the one that had the points (the surveys read their photometry last).
-            cause = next((p for p in event.problems if p["kind"] != "missing"), event.problems[-1])
-            what = "missing from the mirror" if cause["kind"] == "missing" else f"does not parse ({cause['detail']})"
+            cause = next((p for p in event.problems if p["kind"] != MISSING), event.problems[-1])
+            what = "missing from the mirror" if cause["kind"] == MISSING else f"does not parse ({cause['detail']})"
             event.problem(KEPT_PREVIOUS, event.survey, event.name.season, cause["url"],
                           f"{what}: the {kept:,} points of the previous build are kept", name)
         else:

@@ -3,6 +3,7 @@
 from datasette import hookimpl
 
 from microlensing_to_sqlite.portal import DATABASE, built_at
+from microlensing_to_sqlite.report import KEPT_PREVIOUS, PARSE_ERROR
 
 SOURCES_SQL = """
 select s.survey, s.season,
@@ -26,7 +27,7 @@ from build_problems group by 1, 2, 3
 order by kind = 'missing', kind = 'kept_previous', 1, 2 desc, 3
 """
 # The words of a kind whose name does not say it ("parse_error" does: "1 file parse error").
-KIND_WORDS = {"kept_previous": "missing or bad, its event's points kept from an earlier build"}
+KIND_WORDS = {KEPT_PREVIOUS: "missing or bad, its event's points kept from an earlier build"}
 
 
 # Without a run history (a build with no history file, as make serve's demo): each season from the database.
@@ -81,7 +82,7 @@ async def health_variables(datasette):
         return {"sources": [], "runs": [], "problems": [], "history": False}
     problems = [{**dict(r), "words": KIND_WORDS.get(r["kind"], r["kind"].replace("_", " "))}
                 for r in await database.execute(PROBLEMS_SQL)]
-    kept = {(p["survey"], p["season"]): p["files"] for p in problems if p["kind"] == "kept_previous"}
+    kept = {(p["survey"], p["season"]): p["files"] for p in problems if p["kind"] == KEPT_PREVIOUS}
     missing = {}
     for r in await database.execute(MISSING_SQL):
         missing.setdefault((r["survey"], r["season"]), []).append((r["file"], r["files"]))
@@ -93,7 +94,7 @@ async def health_variables(datasette):
         rows = [dict(r) for r in await database.execute(SOURCES_SQL)]
     else:  # no history: this database's own build is the latest run
         rows = [dict(r) for r in await database.execute(SEASONS_SQL)]
-        unparsed = {(p["survey"], p["season"]): p["files"] for p in problems if p["kind"] == "parse_error"}
+        unparsed = {(p["survey"], p["season"]): p["files"] for p in problems if p["kind"] == PARSE_ERROR}
         latest = {(r["survey"], r["season"]): {"alerts": r["alerts"], "failed": 0, "skipped": 0,
                                                "parse_errors": unparsed.get((r["survey"], r["season"]), 0)}
                   for r in rows}

@@ -1,29 +1,27 @@
 """On any table, view or query page whose rows carry alert_name: "View these lightcurves" (a paged
 viewer with previous/next, /lightcurves) and a download of their photometry (CSV, JSON grouped by alert): of
-the rows on the page where the page is named by its size or place, else of every row."""
+the rows on the page where the page is named by its size or place, else of every row. The links are made by
+static/lightcurve_links.js; this plugin adds it to such pages, with its configuration as JSON."""
+
+import json
 
 from datasette import hookimpl
 
-SCRIPT = """
-document.addEventListener("DOMContentLoaded", function () {
-  var exportLinks = document.querySelector(".export-links");
-  if (!exportLinks) return;
-  var from = encodeURIComponent(location.pathname + location.search);
-  var links = document.createElement("p");
-  links.className = "lightcurve-links";
-  // A page named by its size or its place (_size, _next) is exported as shown; otherwise every row is.
-  var onePage = /[?&](_size|_next)=/.test(location.search);
-  links.innerHTML = '<strong><a href="BASE/lightcurves?from=' + from + '">View these lightcurves</a></strong>' +
-    ' &middot; download the photometry of ' + (onePage ? "the rows on this page" : "every row") + ':' +
-    ' <a href="BASE/-/photometry.csv?from=' + from + '">CSV</a>,' +
-    ' <a href="BASE/-/photometry.json?from=' + from + '">JSON by alert</a>';
-  exportLinks.parentNode.insertBefore(links, exportLinks.nextSibling);
-});
-"""
+
+def carries_alert_names(columns):
+    return bool(columns) and "alert_name" in columns
+
+
+@hookimpl
+def extra_js_urls(columns, datasette):
+    if not carries_alert_names(columns):
+        return []
+    return [{"url": datasette.urls.path("/assets/lightcurve_links.js")}]
 
 
 @hookimpl
 def extra_body_script(columns, datasette):
-    if not columns or "alert_name" not in columns:
+    if not carries_alert_names(columns):
         return ""
-    return SCRIPT.replace("BASE", datasette.urls.path("").rstrip("/"))
+    config = {"base": datasette.urls.path("").rstrip("/")}
+    return f"window.LIGHTCURVE_LINKS = {json.dumps(config)};"

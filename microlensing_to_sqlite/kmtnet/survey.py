@@ -17,6 +17,7 @@ from .bundle import BundleError, pysis_members
 from .listpage import parse_listpage, related_names
 from .pysis import parse_pysis, pysis_telescope_and_band
 from .view_page import parse_view_page, view_record
+from ..report import MISSING, PARSE_ERROR
 
 VIEW_PAGE = re.compile(r"^view\.php\?event=(KMT-\d{4}-BLG-\d{4})$")
 # One request for the bundle is politer than three or more for the files.
@@ -75,7 +76,7 @@ class Kmtnet(Survey):
         view_url = site.view_url(name)
         view = parse_mirrored(mirror, event, self.name, name.season, view_url, parse_view_page, alert_name=name.full)
         if view is not None and view["name"] != name:
-            event.problem("parse_error", self.name, name.season, view_url,
+            event.problem(PARSE_ERROR, self.name, name.season, view_url,
                           f"the page is about {view['name'].full}, not {name.full}", name.full)
             view = None
         if view is not None:
@@ -83,7 +84,7 @@ class Kmtnet(Survey):
                 try:
                     record = view_record(view, view_url)
                 except ParseError as error:
-                    event.problem("parse_error", self.name, name.season, view_url, error.reason, name.full)
+                    event.problem(PARSE_ERROR, self.name, name.season, view_url, error.reason, name.full)
             record["alert_date"] = view["alert_date"]
             if "fetched_at" not in record:
                 record.update(fetched_at=mirror.fetched_at(view_url), fetched_from=view_url)
@@ -111,7 +112,7 @@ class Kmtnet(Survey):
             try:
                 telescope, band = pysis_telescope_and_band(file_name)
             except ParseError as error:
-                event.problem("parse_error", self.name, name.season, url, error.reason, name.full)
+                event.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full)
                 complete = False
                 continue
             if band not in season.bands:
@@ -122,13 +123,13 @@ class Kmtnet(Survey):
                     bundle = self.bundled_files(season, name, event) if bundle is None else bundle
                     text = bundle.get(file_name)
                     if text is None:
-                        event.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
+                        event.problem(MISSING, self.name, name.season, url, "not in the mirror", name.full)
                         complete = False
                         continue
                     url = f"{site.pysis_tarball_url(name)}#{file_name}"
                 lightcurve = parse_pysis(text, source=url)
             except ParseError as error:
-                event.problem("parse_error", self.name, name.season, url, error.reason, name.full, error.line)
+                event.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full, error.line)
                 complete = False
                 continue
             event.count(self.name, name.season, "dropped_non_finite", lightcurve.dropped_non_finite)
@@ -142,7 +143,7 @@ class Kmtnet(Survey):
             data = season.mirror.read_bytes(url)
             return {} if data is None else pysis_members(data)
         except (BundleError, ParseError) as error:
-            event.problem("parse_error", self.name, name.season, url, getattr(error, "reason", str(error)), name.full)
+            event.problem(PARSE_ERROR, self.name, name.season, url, getattr(error, "reason", str(error)), name.full)
             return {}
 
     def write_demo_season(self, mirror, rng, season, alerts, today_hjd):

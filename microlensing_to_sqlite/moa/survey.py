@@ -30,6 +30,7 @@ from .photometry import parse_photometry
 from .prime_index import parse_moaprime_index
 from .site import old_layout
 from .times import jd_to_hjd_minus_2450000
+from ..report import MISSING, PARSE_ERROR
 
 
 class Moa(Survey):
@@ -121,7 +122,7 @@ class Moa(Survey):
         record = dict(season.listed.get(name) or {})
         display = self.read_display(mirror, name, record, event)
         if display is not None and display["name"] != name:
-            event.problem("parse_error", self.name, name.season, display_url(name, record),
+            event.problem(PARSE_ERROR, self.name, name.season, display_url(name, record),
                           f"the page is about {display['name'].full}, not {name.full}", name.full)
             display = None
         if display is not None:
@@ -143,7 +144,7 @@ class Moa(Survey):
         if photometry is None:
             return display is not None
         if not self.on_own_host(photometry):  # neither fetched nor read from the mirror, whatever it holds there
-            event.problem("parse_error", self.name, name.season, display_url(name, record),
+            event.problem(PARSE_ERROR, self.name, name.season, display_url(name, record),
                           "the page links its data file on a host that is not one of MOA's hosts: not followed",
                           name.full)
             return False
@@ -153,16 +154,16 @@ class Moa(Survey):
         try:
             data = season.mirror.read_bytes(url)
             if data is None:
-                event.problem("missing", self.name, name.season, url, "not in the mirror", name.full)
+                event.problem(MISSING, self.name, name.season, url, "not in the mirror", name.full)
                 return False
             photometry = parse_photometry(data, source=url)
         except ParseError as error:
-            event.problem("parse_error", self.name, name.season, url, error.reason, name.full, error.line)
+            event.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full, error.line)
             return False
         event.count(self.name, name.season, "dropped_bad_jd", photometry.dropped_bad_jd)
         event.count(self.name, name.season, "dropped_bad_error", photometry.dropped_bad_error)
         if record.get("ra") is None or record.get("dec") is None:
-            event.problem("parse_error", self.name, name.season, url, "a position for the heliocentric correction",
+            event.problem(PARSE_ERROR, self.name, name.season, url, "a position for the heliocentric correction",
                           name.full)
             return False
         points, dropped = magnitudes(photometry, record)

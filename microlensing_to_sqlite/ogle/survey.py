@@ -11,6 +11,7 @@ from . import site
 from .lenses_par import parse_lenses_par
 from .params_dat import parse_params_dat
 from .phot_dat import parse_phot_dat
+from ..report import PARSE_ERROR
 
 
 class Ogle(Survey):
@@ -57,7 +58,7 @@ class Ogle(Survey):
         record = dict(season.listed.get(name) or {})
         params = self.read(season, name, site.params_url(name), parse_params_dat, event)
         if params is not None and params["name"] != name:
-            event.problem("parse_error", self.name, name.season, site.params_url(name),
+            event.problem(PARSE_ERROR, self.name, name.season, site.params_url(name),
                           f"the file names {params['name'].full}, not {name.full}", name.full, 1)
             params = None
         if params is not None:

@@ -218,19 +218,20 @@ async def test_export_refuses_what_it_cannot_use(portal, source):
 @pytest.mark.asyncio
 async def test_tables_with_alert_names_offer_the_lightcurve_viewer(portal):
     response = await portal.client.get("/microlensing/alerts")
-    assert "View these lightcurves" in response.text
+    # static/lightcurve_links.js writes the links (the browser tests follow them), configured as JSON
+    assert '/assets/lightcurve_links.js"' in response.text and 'window.LIGHTCURVE_LINKS = {"base": ""}' in response.text
 
 
 @pytest.mark.asyncio
 async def test_canned_queries_with_alert_names_offer_the_lightcurve_viewer(portal):
     response = await portal.client.get("/microlensing/lookup?name=OB250001&survey=")
-    assert "View these lightcurves" in response.text
+    assert '/assets/lightcurve_links.js"' in response.text
 
 
 @pytest.mark.asyncio
 async def test_tables_without_alert_names_do_not(portal):
     response = await portal.client.get("/microlensing/sources")
-    assert "View these lightcurves" not in response.text
+    assert "lightcurve_links.js" not in response.text and "LIGHTCURVE_LINKS" not in response.text
 
 
 @pytest.mark.asyncio

@@ -193,6 +193,17 @@ def test_lightcurve_viewer_pages_through_a_result(browser, server, tmp_path):
     assert errors == []
 
 
+def test_a_result_page_links_to_its_lightcurves_and_their_photometry(browser, server):
+    page, errors = open_page(browser, f"{server}/microlensing/alerts?survey=OGLE&_size=5")
+    links = page.locator(".lightcurve-links a")
+    assert links.count() == 3 and "the rows on this page" in page.locator(".lightcurve-links").inner_text()
+    page.click("text=View these lightcurves")
+    page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
+    assert page.locator("#position").inner_text().startswith("1 of ")  # the viewer pages through the result
+    assert page.locator("#alert-link").inner_text().startswith("OGLE-")
+    assert errors == []
+
+
 def test_whole_baseline_control_redraws(browser, server):
     page, errors = open_page(browser, f"{server}/microlensing/alerts/OGLE-2025-BLG-0002")
     page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
