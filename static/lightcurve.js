@@ -44,7 +44,7 @@
   // Each survey, and each KMTNet site, keeps its hue on every page; its telescopes and bands take shades of it.
   var HUES = [["OGLE", ["#1f77b4", "#6baed6", "#08519c"]], ["MOA", ["#ff7f0e", "#fdae6b", "#a63603"]],
               ["KMTC", ["#2ca02c", "#74c476", "#006d2c"]], ["KMTS", ["#9467bd", "#bcbddc", "#54278f"]],
-              ["KMTA", ["#d62728", "#fc9272", "#a50f15"]], ["KMT", ["#17becf", "#9edae5"]]];
+              ["KMTA", ["#d62728", "#fc9272", "#a50f15"]], ["KMT", ["#17becf", "#9edae5", "#0e7c86"]]];
   var OTHER = "#7f7f7f";
 
   function shades(labels) {
