@@ -6,10 +6,9 @@ import threading
 # The kinds of problem a build records (build_problems.kind), each also a count of the survey-season.
 PARSE_ERROR = "parse_error"      # a file the parser did not recognise: its URL, line and what was expected
 MISSING = "missing"              # a file the event needs is not in the mirror
-NOT_FOUND = "not_found"          # the site answered 404 for an event it lists
-FETCH_FAILED = "fetch_failed"    # the site did not answer, after the retries
+NOT_FOUND = "not_found"          # an event asked for by name (--events) that neither the mirror nor its list knows
+FETCH_FAILED = "fetch_failed"    # a download that failed, was refused or was skipped (a host failing)
 KEPT_PREVIOUS = "kept_previous"  # missing or bad, and the event's points kept from the database being replaced
-PROBLEM_KINDS = (PARSE_ERROR, MISSING, NOT_FOUND, FETCH_FAILED, KEPT_PREVIOUS)
 
 
 class Report:

@@ -330,19 +330,22 @@ CREATE TABLE build_info (
 SCHEMA = SCHEMA.replace("{percentile_columns}", ", ".join(f"{c} REAL" for c in PERCENTILE_COLUMNS))
 
 
-
-def columns_of(table):
-    """The columns of one of SCHEMA's tables, in order: the one list every insert and export uses."""
+def table_columns():
+    """{table: its columns in order} of every table in SCHEMA, read off SCHEMA itself (once, in memory): the
+    one list every insert and export uses."""
     import sqlite3
     db = sqlite3.connect(":memory:")
     db.executescript(SCHEMA)
-    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+    tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    found = {table: [row[1] for row in db.execute(f"PRAGMA table_info({table})")] for table in tables}
+    db.close()
+    return found
 
 
-ALERT_COLUMNS = columns_of("alerts")
-CROSSMATCH_COLUMNS = columns_of("crossmatches")
-FIT_COLUMNS, DATASET_COLUMNS = columns_of("fits"), columns_of("fit_datasets")
-SOLUTION_COLUMNS, SAMPLE_COLUMNS = columns_of("fit_solutions"), columns_of("fit_samples")
+COLUMNS = table_columns()
+ALERT_COLUMNS, CROSSMATCH_COLUMNS = COLUMNS["alerts"], COLUMNS["crossmatches"]
+FIT_COLUMNS, DATASET_COLUMNS = COLUMNS["fits"], COLUMNS["fit_datasets"]
+SOLUTION_COLUMNS, SAMPLE_COLUMNS = COLUMNS["fit_solutions"], COLUMNS["fit_samples"]
 
 # A database built with another schema is not carried over from: the next build starts afresh.
 VERSION = hashlib.sha1(SCHEMA.encode()).hexdigest()[:12]

@@ -23,16 +23,15 @@ from .lens_class import update_lens_classes
 from .photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
 from .reading import reads_now
 from .registry import BY_NAME, SURVEYS
+from .report import FETCH_FAILED, KEPT_PREVIOUS, MISSING, NOT_FOUND
 from .sky import add_galactic_coordinates
 from .visibility import hst_window_rows
-from .report import FETCH_FAILED, KEPT_PREVIOUS, MISSING, NOT_FOUND
 
 # Cross-reference sources a survey publishes for a whole season (MOA's moa2ogle.txt), not per event.
 SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.season_crossref_sources}
 # Problems that belong to one run (a download that failed, an event named that the mirror does not have), not
 # to the mirror: never carried over.
 RUN_PROBLEMS = {FETCH_FAILED, NOT_FOUND}
-# The problem of an event that keeps the points of the database being replaced (DatabaseWriter.add_event).
 
 
 class DatabaseWriter:

@@ -47,34 +47,42 @@
               ["KMTA", ["#d62728", "#fc9272", "#a50f15"]], ["KMT", ["#17becf", "#9edae5", "#0e7c86"]]];
   var OTHER = "#7f7f7f";
 
-  function shades(labels) {
-    var used = {};
-    return {domain: labels, range: labels.map(function (label) {
-      var hue = HUES.filter(function (h) { return label.indexOf(h[0]) === 0; })[0];
-      if (!hue) return OTHER;
-      used[hue[0]] = (used[hue[0]] || 0) + 1;
-      return hue[1][(used[hue[0]] - 1) % hue[1].length];
-    })};
+  function shadesOf(label) {
+    var hue = HUES.filter(function (h) { return label.indexOf(h[0]) === 0; })[0];
+    return hue && hue[1];
+  }
+
+  function distinct(values) {
+    return values.filter(function (value, i, all) { return all.indexOf(value) === i; }).sort();
   }
 
   function telescopeColour(document, title) {
-    var labels = document.series.map(function (one) { return one.telescope + " " + one.band; })
-      .filter(function (label, i, all) { return all.indexOf(label) === i; }).sort();
-    var colour = {field: "telescope", type: "nominal", scale: shades(labels), legend: {labelLimit: 400}};
+    var labels = distinct(document.series.map(function (one) { return one.telescope + " " + one.band; }));
+    var used = {};
+    var range = labels.map(function (label) {
+      var shades = shadesOf(label);
+      if (!shades) return OTHER;
+      used[shades[0]] = (used[shades[0]] || 0) + 1;
+      return shades[(used[shades[0]] - 1) % shades.length];
+    });
+    var colour = {field: "telescope", type: "nominal", scale: {domain: labels, range: range},
+                  legend: {labelLimit: 400}};
     if (title) colour.title = title;
     return colour;
   }
 
+  function modelName(model) {
+    return model.survey + " model (" + model.alert_name + ")";
+  }
+
   // The surveys' own models in their survey's darkest shade, each also dashed its own way.
   function modelStroke(document) {
-    var names = surveyModels(document).map(function (row) { return row.model; })
-      .filter(function (name, i, all) { return all.indexOf(name) === i; }).sort();
-    var scale = shades(names);
-    scale.range = names.map(function (name) {
-      var hue = HUES.filter(function (h) { return name.indexOf(h[0]) === 0; })[0];
-      return hue ? hue[1][hue[1].length - 1] : "black";
+    var names = distinct(document.models.map(modelName));
+    var range = names.map(function (name) {
+      var shades = shadesOf(name);
+      return shades ? shades[shades.length - 1] : "black";
     });
-    return {field: "model", type: "nominal", title: "reported point-lens model", scale: scale,
+    return {field: "model", type: "nominal", title: "reported point-lens model", scale: {domain: names, range: range},
             legend: {labelLimit: 400}};
   }
 
@@ -82,7 +90,7 @@
     var rows = [];
     document.models.forEach(function (model) {
       model.hjd.forEach(function (t, i) {
-        rows.push({hjd: t, mag: model.mag[i], model: model.survey + " model (" + model.alert_name + ")"});
+        rows.push({hjd: t, mag: model.mag[i], model: modelName(model)});
       });
     });
     return rows;

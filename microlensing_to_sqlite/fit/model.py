@@ -166,8 +166,8 @@ class JointData:
         """The same data with each dataset's points of one night (no gap of NIGHT_GAP_DAYS) averaged into one,
         weighted by 1/sigma^2, for the posterior's sampler: where the model under each of `solutions` (parameter
         dicts) changes through the night by less than BINNED_MODEL_CHANGE of the night's smallest error, chi2
-        differences between parameter sets are those of the points themselves (tests/test_fit_model.py and, on
-        real recorded events, tests/test_posterior.py). Other nights keep their points."""
+        differences between parameter sets are those of the points themselves (tests/test_fit_model.py, on two
+        recorded OGLE events' real cadences). Other nights keep their points."""
         new_night = numpy.concatenate([[True], (numpy.diff(self.hjd) > NIGHT_GAP_DAYS) | (numpy.diff(self.which) != 0)])
         night, starts = numpy.cumsum(new_night) - 1, numpy.flatnonzero(new_night)
         smallest_error = 1 / numpy.sqrt(numpy.maximum.reduceat(self.weight, starts))
