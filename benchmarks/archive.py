@@ -16,11 +16,12 @@ season, and files of the real lengths:
 - KMTNet: listpage.dat; per event view.php and a pysis.tar.gz of 5-12 pySIS files from a pool of bundles
   (season.make_pool: I files of 1,000-2,700 points, V a tenth), hard-linked into each event's folder: the
   build still reads and parses every copy.
-- MOA: the www.massey.ac.nz layout up to 2024 and moaprime's from 2025 (archive_moa.py); every event a
-  whole-baseline file of 8,000-12,000 points.
+- MOA: the www.massey.ac.nz layout up to 2024 and moaprime's from 2025; every event a whole-baseline file of
+  8,000-12,000 points from MOA-II's start in 2006.
 
 The surveys alert some of the same physical events (one position), so the crossmatch has pairs to find and
-KMTNet's related-event column and MOA's moa2ogle.txt name them. Photometry text is written vectorised (text.py).
+KMTNet's related-event column and MOA's moa2ogle.txt name them. Every file comes from its survey's demo.py, the
+one writer of each format, which writes photometry text vectorised.
 """
 
 import argparse
@@ -34,13 +35,13 @@ from microlensing_to_sqlite.kmtnet import demo as demo_kmtnet, site as kmtnet
 from microlensing_to_sqlite.kmtnet.bundle import pysis_members
 from microlensing_to_sqlite.load import SYNTHETIC_MARKER
 from microlensing_to_sqlite.mirror import Mirror
-from microlensing_to_sqlite.moa import site as moa
+from microlensing_to_sqlite.moa import demo as demo_moa, site as moa
 from microlensing_to_sqlite.names import AlertName
 from microlensing_to_sqlite.ogle import demo as demo_ogle, site as ogle
 from microlensing_to_sqlite.registry import BY_KEY
 from microlensing_to_sqlite.synthetic import datetime_to_hjd, draw_event
 
-from . import archive_moa, season as one_season
+from . import season as one_season
 from .season import TODAY
 
 # The real archive, 2011-2025, as the issue gives it.
@@ -50,7 +51,9 @@ REAL_ROWS = 400e6
 REAL_ALERTS = 65_000
 FRACTION = 0.03
 LAST_SEASON = TODAY.year
-OGLE_IV_START = datetime_to_hjd(datetime.datetime(2010, 3, 1))
+OGLE_IV_START = 2010  # phot.dat from the start of OGLE-IV
+MOA_II_START = 2006  # MOA's files from the start of MOA-II
+MOA_POINTS = (8000, 12000)  # per event: whole-baseline files of ~10,000 points
 SURVEYS = {"OGLE": BY_KEY["ogle"], "KMT": BY_KEY["kmtnet"], "MOA": BY_KEY["moa"]}
 MISSING_EVERY = 40  # every 40th OGLE event is listed without its files
 
@@ -121,11 +124,11 @@ class Archive:
                 self.missing += 1
                 continue
             self.put(season, ogle.params_url(name), demo_ogle.params_dat(name, event, values, errors).encode())
-            text = one_season.phot_dat(event, one_season.ogle_length(self.rng), self.rng, last_hjd, OGLE_IV_START)
+            text = demo_ogle.phot_dat(event, self.rng, last_hjd, OGLE_IV_START, one_season.ogle_length(self.rng))
             self.put(season, ogle.phot_url(name), text)
             self.photometry.append(("OGLE", ogle.phot_url(name), None))
             self.points["OGLE"].append(text.count(b"\n"))
-        self.put(season, ogle.lenses_par_url(season), one_season.lenses_par(lines.values()))
+        self.put(season, ogle.lenses_par_url(season), demo_ogle.lenses_par(lines.values()))
 
     def write_kmt(self, season):
         values = self.kmt_values[season] = {}
@@ -145,13 +148,12 @@ class Archive:
         def put(url, data):
             self.put(season, url, data)
 
-        if moa.old_layout(season):
-            ogle_names = {id(event): event["names"]["OGLE"] for _, event in alerts if "OGLE" in event["names"]}
-            urls = archive_moa.write_old_season(put, self.rng, season, alerts, ogle_names, last_hjd)
-        else:
-            self.moa_rows[season], urls = archive_moa.write_prime_season(put, self.rng, season, alerts, last_hjd)
-        self.photometry += [("MOA", url, None) for url in urls]
-        self.points["MOA"] += [self.mirror.read_bytes(url).count(b"\n") - 4 for url in urls]
+        write = demo_moa.write_old_season if moa.old_layout(season) else demo_moa.write_prime_season
+        written = write(put, self.rng, season, alerts, last_hjd, MOA_POINTS, MOA_II_START)
+        if not moa.old_layout(season):
+            self.moa_rows[season], written = written
+        self.photometry += [("MOA", url, None) for url in written]
+        self.points["MOA"] += list(written.values())
 
     # What the archive holds --------------------------------------------------------------------------------
 
@@ -199,22 +201,22 @@ class Archive:
                 self.ogle_fits[name] = (event, values, errors)
                 self.ogle_lines[season][name] = demo_ogle.lenses_par_line(name, event, values)
                 changes[ogle.params_url(name)] = demo_ogle.params_dat(name, event, values, errors).encode()
-                changes[ogle.phot_url(name)] = one_season.with_new_ogle_points(self.read(ogle.phot_url(name)))
+                changes[ogle.phot_url(name)] = demo_ogle.with_new_points(self.read(ogle.phot_url(name)))
             elif survey == "KMT":
                 values = self.kmt_values[season][name]
                 values["t_E"] = f"{float(values['t_E']) * 1.02:.2f}"
                 members = pysis_members(self.read(kmtnet.pysis_tarball_url(name)))
-                changes[kmtnet.pysis_tarball_url(name)] = one_season.bundle(
-                    {f: with_new_pysis_points(text) if f.endswith("_I.pysis") else text.encode()
+                changes[kmtnet.pysis_tarball_url(name)] = demo_kmtnet.bundle(
+                    {f: demo_kmtnet.with_new_points(text.encode()) if f.endswith("_I.pysis") else text.encode()
                      for f, text in members.items()})
             else:
                 refit = {**event, "tE": event["tE"] * 1.02}
-                self.moa_rows[season][name] = archive_moa.prime_page(changes.__setitem__, self.rng, name, refit)
-                url = archive_moa.datafile_url(name)
-                changes[url] = archive_moa.with_new_points(self.read(url))
-        changes[ogle.lenses_par_url(season)] = one_season.lenses_par(self.ogle_lines[season].values())
+                self.moa_rows[season][name] = demo_moa.prime_page(changes.__setitem__, self.rng, name, refit)
+                url = moa.prime_datafile_url(name)
+                changes[url] = demo_moa.with_new_points(self.read(url))
+        changes[ogle.lenses_par_url(season)] = demo_ogle.lenses_par(self.ogle_lines[season].values())
         changes[kmtnet.listpage_url(season)] = listpage(self.kmt_values[season])
-        changes[moa.prime_index_url(season)] = archive_moa.prime_index(season, self.moa_rows[season])
+        changes[moa.prime_index_url(season)] = demo_moa.index_page(season, list(self.moa_rows[season].values())).encode()
         return {"events": [candidates[i][1].full for i in chosen], "files": changes}
 
     def read(self, url):
@@ -222,14 +224,7 @@ class Archive:
 
 
 def listpage(values):
-    return "".join(demo_kmtnet.listpage_line(name, v) + "\n" for name, v in values.items()).encode()
-
-
-def with_new_pysis_points(text, points=3):
-    """An I-band pySIS file with a night's new points after its last row."""
-    last = float(text.rstrip().rsplit("\n", 1)[-1].split()[0])
-    return (text + "".join(f"{last + 0.3 * k:.5f} {100.0 * k:12.4f} {50.0:10.4f} {19.0:10.4f} {0.05:9.4f} "
-                           f"{4.0:7.2f} {1000:5d} {1.2:5.2f}\n" for k in range(1, points + 1))).encode()
+    return demo_kmtnet.listpage(demo_kmtnet.listpage_line(name, v) for name, v in values.items())
 
 
 def apply(changes, mirror):

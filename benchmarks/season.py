@@ -10,15 +10,12 @@ for the replay server to serve to the real build.
   tenth of that. To save time and disk the bundles come from a pool of a few dozen, hard-linked into
   each event's folder; the build still downloads and parses each event's copy.
 
-The numbers and the text layouts come from ogle/demo.py and kmtnet/demo.py (the demo mirror's
-writers), so the files parse as the real ones do. Nothing here is real data.
+Every file is written by ogle/demo.py and kmtnet/demo.py (the one writer of each format, the demo mirror's),
+so the files parse as the real ones do. Nothing here is real data.
 """
 
 import datetime
-import gzip
-import io
 import os
-import tarfile
 from pathlib import Path
 
 import numpy
@@ -27,13 +24,11 @@ from microlensing_to_sqlite.kmtnet import demo as demo_kmtnet, site as kmtnet
 from microlensing_to_sqlite.mirror import Mirror
 from microlensing_to_sqlite.names import AlertName
 from microlensing_to_sqlite.ogle import demo as demo_ogle, site as ogle
-from microlensing_to_sqlite.formulas import point_lens_magnitude
 from microlensing_to_sqlite.synthetic import datetime_to_hjd, draw_event
-
-from .text import lines
 
 SEASON = 2025
 TODAY = datetime.date(2025, 10, 15)  # in the season, so that an update treats it as the current one
+FIRST_OGLE_SEASON = 2016  # phot.dat from here to TODAY
 SITES = "ACS"
 
 
@@ -44,56 +39,11 @@ def ogle_length(rng):
     return int(min(max(rng.lognormal(numpy.log(620), 0.7), 57), 4600))
 
 
-def lenses_par(lines_):
-    """lenses.par: its header, then the events' lines."""
-    header = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
-              "  Dmag   fbl  I_bl    I0\n\n")
-    return (header + "".join(line + "\n" for line in lines_)).encode()
-
-
-def with_new_ogle_points(old, points=3):
-    """phot.dat with a night's new points after its last."""
-    last = float(old.rstrip().rsplit(b"\n", 1)[-1].split()[0])
-    return old + "".join(f"{last + 0.3 * k:.5f} 19.000 0.050 4.00 500.0\n" for k in range(1, points + 1)).encode()
-
-
-def phot_dat(event, n, rng, last_hjd, first_hjd=None):
-    """OGLE phot.dat text: n epochs from first_hjd (default 2016) to last_hjd, denser near the peak, 5 columns."""
-    start = first_hjd or datetime_to_hjd(datetime.datetime(2016, 2, 1))
-    near = min(n // 5, 200)
-    times = numpy.concatenate([rng.uniform(start, last_hjd, n - near),
-                               rng.uniform(event["t0"] - 2 * event["tE"], event["t0"] + 2 * event["tE"], near)])
-    times = numpy.unique(numpy.round(numpy.clip(times, start, last_hjd), 5))
-    true = point_lens_magnitude(times, event["t0"], event["tE"], event["u0"], event["Ibase"], event["fbl"])
-    errors = numpy.clip(0.004 + 0.03 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.8)
-    observed = true + rng.normal(0, errors)
-    seeing = rng.uniform(2.2, 6.8, len(times))
-    sky = numpy.round(rng.uniform(50, 1500, len(times)))
-    return lines((times, 5), b" ", (observed, 3), b" ", (errors, 3), b" ", (seeing, 2), b" ", (sky, 1))
-
-
-def pysis_text(rng, n, band, t0, tE):
-    """One site's season of pySIS photometry (full HJD, as KMTNet writes it from 2025)."""
-    times = numpy.sort(rng.uniform(t0 - 120, t0 + 120, n))
-    times = numpy.unique(numpy.round(times, 5))
-    true = point_lens_magnitude(times, t0, tE, rng.uniform(0.05, 1.0), rng.uniform(17, 20), 1.0)
-    errors = numpy.clip(0.004 + 0.02 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.5)
-    observed = true + rng.normal(0, errors)
-    flux = 10 ** (0.4 * (28 - observed))
-    delta_flux = flux - numpy.median(flux)
-    flux_err = flux * errors / 1.0857
-    fwhm = numpy.where(rng.random(len(times)) < 0.01, -1.0, rng.uniform(2.5, 6, len(times)))
-    sky = rng.integers(500, 3000, len(times))
-    secz = rng.uniform(1.0, 2.0, len(times))
-    if band == "I":
-        header = demo_kmtnet.PYSIS_HEADER.encode()
-        rows = lines((times, 5), b" ", (delta_flux, 4, 12), b" ", (flux_err, 4, 10), b" ", (observed, 4, 10), b" ",
-                     (errors, 4, 9), b" ", (fwhm, 2, 7), b" ", (sky, 0, 5), b" ", (secz, 2, 5))
-    else:  # V files have no magnitudes (6 columns)
-        header = b"# HJD  \\Delta_flux flux_err  fwhm  sky  secz\n"
-        rows = lines((times, 5), b" ", (delta_flux, 4, 12), b" ", (flux_err, 4, 10), b" ", (fwhm, 2, 7), b" ",
-                     (sky, 0, 5), b" ", (secz, 2, 5))
-    return header + rows
+def pool_event(rng, t0):
+    """A pool bundle's event: its pySIS files are shared by many of the season's events, so it is none of them."""
+    event = draw_event(rng, SEASON, t0)
+    event.update(t0=t0, piE_N=0.0, piE_E=0.0)
+    return event
 
 
 def make_pool(folder, size, rng, points=(1000, 2700)):
@@ -112,21 +62,13 @@ def make_pool(folder, size, rng, points=(1000, 2700)):
         for variant in range(2):
             files = {name: int(rng.integers(*points)) // (10 if name.endswith("_V.pysis") else 1) for name in names}
             path = folder / f"pool-{i:03d}-{variant}.tar.gz"
-            path.write_bytes(bundle({name: pysis_text(rng, n, name[-7], t0 + rng.uniform(-60, 60),
-                                                      rng.lognormal(numpy.log(25), 0.6)) for name, n in files.items()}))
+            event = pool_event(rng, t0 + rng.uniform(-60, 60))
+            path.write_bytes(demo_kmtnet.bundle({
+                name: demo_kmtnet.pysis_file(event, rng, name[:4], name[-7],
+                                             numpy.unique(numpy.round(rng.uniform(t0 - 120, t0 + 120, n), 5)), SEASON)
+                for name, n in files.items()}))
             pool.append((path, names, sum(n for name, n in files.items() if name.endswith("_I.pysis"))))
     return pool
-
-
-def bundle(files):
-    """pysis.tar.gz of {file name: bytes}, as KMTNet packs them (a pysis/ folder)."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(f"pysis/{name}")
-            info.size, info.mtime = len(data), 1750000000
-            tar.addfile(info, io.BytesIO(data))
-    return gzip.compress(buffer.getvalue(), compresslevel=6, mtime=0)
 
 
 def link(source, target):
@@ -163,15 +105,14 @@ class Season:
             values, errors = demo_ogle.fitted(event, self.rng)
             self.ogle_fits[name] = (values, errors)
             self.ogle_lines[name] = demo_ogle.lenses_par_line(name, event, values)
-            n = ogle_length(self.rng)
-            body = phot_dat(event, n, self.rng, self.today_hjd)
+            body = demo_ogle.phot_dat(event, self.rng, self.today_hjd, FIRST_OGLE_SEASON, ogle_length(self.rng))
             self.ogle_points += body.count(b"\n")
             self.mirror.write(ogle.params_url(name), demo_ogle.params_dat(name, event, values, errors).encode())
             self.mirror.write(ogle.phot_url(name), body)
         self.write_lenses_par()
 
     def write_lenses_par(self):
-        self.mirror.write(ogle.lenses_par_url(SEASON), lenses_par(self.ogle_lines[n] for n, _ in self.ogle))
+        self.mirror.write(ogle.lenses_par_url(SEASON), demo_ogle.lenses_par(self.ogle_lines[n] for n, _ in self.ogle))
 
     def write_last_changed(self, stamp):
         self.mirror.write(ogle.LAST_CHANGED_URL, f"{stamp}\n".encode())
@@ -191,8 +132,8 @@ class Season:
         self.mirror.write(kmtnet.view_url(name), demo_kmtnet.view_page(name, self.kmt_values[name], files).encode())
 
     def write_listpage(self):
-        self.mirror.write(kmtnet.listpage_url(SEASON), "".join(
-            demo_kmtnet.listpage_line(name, self.kmt_values[name]) + "\n" for name, _ in self.kmt).encode())
+        self.mirror.write(kmtnet.listpage_url(SEASON), demo_kmtnet.listpage(
+            demo_kmtnet.listpage_line(name, self.kmt_values[name]) for name, _ in self.kmt))
 
     @property
     def kmt_i_points(self):
@@ -217,7 +158,7 @@ class Season:
             self.ogle_fits[name] = (values, errors)
             self.ogle_lines[name] = demo_ogle.lenses_par_line(name, event, values)
             self.mirror.write(ogle.params_url(name), demo_ogle.params_dat(name, event, values, errors).encode())
-            self.mirror.write(ogle.phot_url(name), with_new_ogle_points(self.mirror.read_bytes(ogle.phot_url(name))))
+            self.mirror.write(ogle.phot_url(name), demo_ogle.with_new_points(self.mirror.read_bytes(ogle.phot_url(name))))
             changed.append(name)
         self.write_lenses_par()
         for name, event in [self.kmt[i] for i in sorted(self.rng.choice(len(self.kmt), round(share * len(self.kmt)),

@@ -4,7 +4,9 @@
 
 Nothing here is real data. The mirror carries SYNTHETIC.txt, and a database built from it says
 "synthetic demo data" on every page of the portal. The events are placed relative to today, so the
-candidate queries ("t0 in the last 14 days") always have something to find.
+candidate queries ("t0 in the last 14 days") always have something to find. One older season
+(ARCHIVE_SEASON, a quarter of the events, each alerted by all three surveys) is in the layouts the surveys
+used before they changed them, so the demo holds every layout the build reads.
 """
 
 import argparse
@@ -19,6 +21,10 @@ from .names import AlertName
 from .registry import SURVEYS
 from .synthetic import PLANTED_NOW, datetime_to_hjd, draw_event
 
+# MOA's www.massey.ac.nz pages (up to 2024), KMTNet's HJD - 2450000 and its pySIS files in their bundle (up to
+# 2022), two classification columns.
+ARCHIVE_SEASON = 2022
+
 
 def write_demo_mirror(root, events_per_season=80, seed=1, today=None):
     today = today or datetime.date.today()
@@ -28,9 +34,10 @@ def write_demo_mirror(root, events_per_season=80, seed=1, today=None):
     for season in demo_seasons(today):
         # The current season always has a few events of the kinds the candidate queries look for.
         planted = PLANTED_NOW if season == today.year else []
-        kinds = (planted + [None] * events_per_season)[:events_per_season]
+        count = max(2, events_per_season // 4) if season == ARCHIVE_SEASON else events_per_season
+        kinds = (planted + [None] * count)[:count]
         events = [draw_event(rng, season, today_hjd, kind) for kind in kinds]
-        write_season(mirror, rng, season, events, today_hjd)
+        write_season(mirror, rng, season, events, today_hjd, every_survey=season == ARCHIVE_SEASON)
     (Path(root) / SYNTHETIC_MARKER).write_text(
         "SYNTHETIC DEMO DATA, written by `python -m microlensing_to_sqlite.demo`.\n"
         "Every event, parameter and photometric point here was drawn at random in the surveys' file formats.\n"
@@ -55,7 +62,7 @@ def write_season(mirror, rng, season, events, today_hjd, every_survey=False):
 
 def demo_seasons(today=None):
     year = (today or datetime.date.today()).year
-    return [year - 1, year]
+    return [ARCHIVE_SEASON, year - 1, year] if ARCHIVE_SEASON < year - 1 else [year - 1, year]
 
 
 def main(argv=None):

@@ -93,16 +93,27 @@ def true_magnitude(event, times, look):
     return event["Ibase"] + look["offset"] - 2.5 * numpy.log10(fbl * true_magnification(event, times) + 1 - fbl)
 
 
-def observation_times(rng, first_season, t0, tE, last_hjd):
-    """Nightly-ish epochs in the bulge seasons from first_season on, denser around the peak."""
+def observation_times(rng, first_season, t0, tE, last_hjd, points=None):
+    """Nightly-ish epochs in the bulge seasons from first_season on, denser around the peak: `points` of them
+    (a fifth near the peak, 200 at most), or 200 to 1,500 in the baseline and up to 200 near the peak."""
     start = datetime_to_hjd(datetime.datetime(first_season, 2, 1))
-    n = int(rng.integers(200, 1500))
+    near = min(200, int(20 * tE) + 20)
+    if points is None:
+        n = int(rng.integers(200, 1500))
+    else:
+        near = min(near, points // 5)
+        n = points - near
     times = rng.uniform(start, last_hjd, size=3 * n)
-    months = numpy.array([hjd_to_datetime(t).month for t in times])
-    times = times[numpy.isin(months, list(BULGE_SEASON_MONTHS))][:n]
-    near_peak = rng.uniform(t0 - 2 * tE, t0 + 2 * tE, size=min(200, int(20 * tE) + 20))
+    times = times[numpy.isin(calendar_months(times), list(BULGE_SEASON_MONTHS))][:n]
+    near_peak = rng.uniform(t0 - 2 * tE, t0 + 2 * tE, size=near)
     times = numpy.concatenate([times, near_peak[near_peak < last_hjd]])
     return numpy.unique(numpy.round(times, 5))
+
+
+def calendar_months(hjd):
+    """The month (1-12) of each full HJD."""
+    moments = numpy.datetime64(MJD_EPOCH, "s") + ((numpy.asarray(hjd) - 2400000.5) * 86400).astype("timedelta64[s]")
+    return moments.astype("datetime64[M]").astype(int) % 12 + 1
 
 
 def ra_hms(ra, decimals=2):
@@ -138,3 +149,53 @@ def observed_datasets(event, rng, first, last, underestimate=1.0, magnification=
                              true + rng.normal(0, errors * underestimate), errors))
     return found
 
+
+# Numeric tables as text, vectorised --------------------------------------------------------------------------
+# The generated photometry files of the benchmarks are millions of lines, which one f-string a line would take
+# minutes to write. text_rows((times, 5), b" ", (mags, 3), b" ", (errors, 3)) gives the bytes that
+# "".join(f"{t:.5f} {m:.3f} {e:.3f}\n" for ...) gives (up to the rounding of exact halves), built as one array
+# of characters per column.
+
+SPACE, MINUS, POINT, ZERO = 32, 45, 46, 48
+
+
+def number_columns(values, decimals, width=0):
+    """An (n, w) uint8 array: each value as f"{v:{width}.{decimals}f}" writes it, right-aligned; bytes 0 where
+    the text is shorter than the longest (they are dropped when the lines are joined)."""
+    values = numpy.asarray(values, dtype=float)
+    scaled = numpy.rint(numpy.abs(values) * 10.0 ** decimals).astype(numpy.int64)
+    whole = scaled // 10 ** decimals
+    powers = 10 ** numpy.arange(1, 19, dtype=numpy.int64)
+    whole_digits = 1 + (whole[:, None] >= powers[None, :]).sum(axis=1) if len(whole) else whole
+    longest = int(whole_digits.max()) if len(whole) else 1
+    fraction = decimals + 1 if decimals else 0
+    columns = max(1 + longest + fraction, width)
+    out = numpy.zeros((len(values), columns), dtype=numpy.uint8)
+    for place in range(decimals):
+        out[:, columns - 1 - place] = ZERO + (scaled // 10 ** place) % 10
+    if decimals:
+        out[:, columns - 1 - decimals] = POINT
+    for place in range(longest):
+        digit = ZERO + (whole // 10 ** place) % 10
+        out[:, columns - 1 - fraction - place] = numpy.where(place < whole_digits, digit, 0)
+    negative = numpy.flatnonzero(numpy.signbit(values))
+    out[negative, columns - 1 - fraction - whole_digits[negative]] = MINUS
+    if width:
+        padding = out[:, columns - width:]
+        padding[padding == 0] = SPACE
+    return out
+
+
+def text_rows(*parts):
+    """Rows of text, one per value, each ending in a newline. Each part is constant bytes (the same on every row)
+    or (values, decimals) or (values, decimals, width), formatted as f"{value:{width}.{decimals}f}"."""
+    numeric = [p for p in parts if not isinstance(p, bytes)]
+    n = len(numeric[0][0])
+    blocks = []
+    for part in parts + (b"\n",):
+        if isinstance(part, bytes):
+            blocks.append(numpy.tile(numpy.frombuffer(part, dtype=numpy.uint8), (n, 1)))
+        else:
+            blocks.append(number_columns(*part))
+    table = numpy.hstack(blocks).ravel()
+    return table[table != 0].tobytes()

@@ -5,11 +5,10 @@ import sqlite3
 from microlensing_to_sqlite.cli import main
 from microlensing_to_sqlite.plan import EXIT_OK, EXIT_REFUSED
 from microlensing_to_sqlite.ogle import site as ogle
+from microlensing_to_sqlite.ogle.demo import LENSES_PAR_HEADER
 from microlensing_to_sqlite.mirror import Mirror
 from microlensing_to_sqlite.names import AlertName
 
-HEADER = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
-          "  Dmag   fbl  I_bl    I0\n\n")
 ROW = ("2025-BLG-{n:04d} BLG497.22  26223 17:19:{s:05.2f} -27:43:21.4 2460746.661 2025-03-12.16 {tE:<5} "
        "  0.128  7.889 2.243 1.000 19.911 19.911\n")
 KMT_ROW = ("KMT-2025-BLG-{n:04d} BLG01K0303.006782 {c} 1 17:52:{s:05.2f} -30:42:01.51  60748.35834    9.99  0.839"
@@ -20,7 +19,7 @@ def write_season(root, ogle_events, kmt_events=None):
     """ogle_events: {number: tE as text}; kmt_events: {number: classification}."""
     mirror = Mirror(root)
     mirror.write(ogle.lenses_par_url(2025),
-                 (HEADER + "".join(ROW.format(n=n, s=n % 60, tE=tE) for n, tE in ogle_events.items())).encode())
+                 (LENSES_PAR_HEADER + "".join(ROW.format(n=n, s=n % 60, tE=tE) for n, tE in ogle_events.items())).encode())
     if kmt_events:
         mirror.write("https://kmtnet.kasi.re.kr/~ulens/event/2025/listpage.dat",
                      "".join(KMT_ROW.format(n=n, c=c, s=n % 60) for n, c in kmt_events.items()).encode())

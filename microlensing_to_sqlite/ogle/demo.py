@@ -1,13 +1,18 @@
-"""SYNTHETIC demo files in OGLE EWS formats: lenses.par, params.dat, phot.dat (see ../demo.py)."""
+"""SYNTHETIC files in OGLE EWS formats: lenses.par, params.dat, phot.dat. The one writer of each, for the demo
+mirror (../demo.py), the tests and the benchmarks."""
 
 import math
 
 import numpy
 
 from ..formulas import magnification
-from ..synthetic import dataset_look, dec_dms, hjd_to_datetime, observation_times, ra_hms, true_magnitude
+from ..synthetic import (dataset_look, dec_dms, hjd_to_datetime, observation_times, ra_hms, text_rows,
+                         true_magnitude)
 from . import site
 from .fit import PARAMETERS
+
+LENSES_PAR_HEADER = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
+                     "  Dmag   fbl  I_bl    I0\n\n")
 
 
 def five_characters(value):
@@ -60,27 +65,37 @@ def params_dat(name, event, values, errors):
     return "\n".join(header + rows) + "\n"
 
 
-def phot_dat(name, event, rng, last_hjd):
-    times = observation_times(rng, name.season - 2, event["t0"], event["tE"], last_hjd)
+def lenses_par(lines):
+    """A season's lenses.par: its header, then the events' lines (lenses_par_line)."""
+    return (LENSES_PAR_HEADER + "".join(line + "\n" for line in lines)).encode()
+
+
+def phot_dat(event, rng, last_hjd, first_season, points=None):
+    """phot.dat of the event from first_season to last_hjd (observation_times' epochs; `points` sets how many):
+    HJD, I, its error, seeing and sky, 5 columns."""
+    times = observation_times(rng, first_season, event["t0"], event["tE"], last_hjd, points)
     true = true_magnitude(event, times, dataset_look(event, rng, "OGLE"))
     errors = numpy.clip(0.004 + 0.03 * 10 ** (0.4 * (true - 18.5)), 0.003, 0.8)
     observed = true + rng.normal(0, errors)
     seeing = rng.uniform(0.8, 2.5, size=len(times)) * 2.7
     sky = rng.uniform(50, 1500, size=len(times))
-    return "".join(f"{t:.5f} {m:.3f} {e:.3f} {s:.2f} {k:.1f}\n"
-                   for t, m, e, s, k in zip(times, observed, errors, seeing, sky))
+    return text_rows((times, 5), b" ", (observed, 3), b" ", (errors, 3), b" ", (seeing, 2), b" ", (sky, 1))
+
+
+def with_new_points(phot, points=3):
+    """phot.dat with a night's new points after its last."""
+    last = float(phot.rstrip().rsplit(b"\n", 1)[-1].split()[0])
+    return phot + "".join(f"{last + 0.3 * k:.5f} 19.000 0.050 4.00 500.0\n" for k in range(1, points + 1)).encode()
 
 
 def write_season(mirror, rng, season, alerts, today_hjd):
     """`alerts` are (AlertName, event) pairs in alert order."""
-    header = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
-              "  Dmag   fbl  I_bl    I0\n\n")
     lines = []
     for name, event in alerts:
         values, errors = fitted(event, rng)
-        lines.append(lenses_par_line(name, event, values) + "\n")
+        lines.append(lenses_par_line(name, event, values))
         if name.number % 40 == 0:
             continue  # like the real mirror, some listed events have no per-event files yet
         mirror.write(site.params_url(name), params_dat(name, event, values, errors).encode())
-        mirror.write(site.phot_url(name), phot_dat(name, event, rng, today_hjd).encode())
-    mirror.write(site.lenses_par_url(season), (header + "".join(lines)).encode())
+        mirror.write(site.phot_url(name), phot_dat(event, rng, today_hjd, name.season - 2))
+    mirror.write(site.lenses_par_url(season), lenses_par(lines))

@@ -4,7 +4,8 @@ import pytest
 
 from microlensing_to_sqlite import limits
 from microlensing_to_sqlite.kmtnet.bundle import BundleError, pysis_members
-from tests.support.site import PYSIS_ONE_ROW as PYSIS, one_row_bundle as bundle, pysis_tarball as tarball
+from microlensing_to_sqlite.kmtnet.demo import bundle as tarball
+from tests.support.site import PYSIS_ONE_ROW as PYSIS, one_row_bundle as bundle
 
 
 def test_members_are_the_pysis_files_by_base_name_as_text():

@@ -8,6 +8,7 @@ the file and the line.
 
 import pytest
 
+from microlensing_to_sqlite.kmtnet.demo import PYSIS_HEADER
 from microlensing_to_sqlite.kmtnet.pysis import parse_pysis, pysis_telescope_and_band
 from microlensing_to_sqlite.kmtnet.site import EVENT_ROOT
 from microlensing_to_sqlite.parsing import ParseError
@@ -162,8 +163,7 @@ def test_pysis_mulensmodel_first_row(recorded_excerpts):
 
 
 def test_pysis_header_only_has_no_rows():
-    header = "# HJD  \\Delta_flux flux_err  mag  mag_err  fwhm  sky  secz\n"
-    lightcurve = parse_pysis(header, source="x.pysis")
+    lightcurve = parse_pysis(PYSIS_HEADER, source="x.pysis")
     assert (lightcurve.rows, lightcurve.dropped_non_finite) == ([], 0)
 
 

@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from microlensing_to_sqlite.ogle import OGLE, site as ogle
+from microlensing_to_sqlite.ogle.demo import LENSES_PAR_HEADER
 from microlensing_to_sqlite.load import build
 from microlensing_to_sqlite.mirror import Mirror
 from microlensing_to_sqlite.names import AlertName
@@ -12,9 +13,7 @@ from microlensing_to_sqlite.names import AlertName
 SEASON = 2025
 FIRST = AlertName("OGLE", SEASON, "BLG", 1)
 SECOND = AlertName("OGLE", SEASON, "BLG", 2)
-HEADER = ("    Event     Field   StarNo  RA(J2000)   Dec(J2000)   Tmax(HJD)   Tmax(UT)      tau     umin  Amax"
-          "  Dmag   fbl  I_bl    I0\n\n")
-LIST = HEADER + (
+LIST = LENSES_PAR_HEADER + (
     "2025-BLG-0001 BLG497.22  26223 17:19:44.68 -27:43:21.4 2460746.661 2025-03-12.16 28.56   0.128  7.889 2.243 1.000 19.911 19.911\n"
     "2025-BLG-0002 BLG498.16  23293 17:17:24.61 -29:19:44.8 2460697.501 2025-01-22.00 111.4   0.138  7.309 2.160 1.000 18.961 18.961\n")
 PHOT = "2457821.85063 20.079 0.223 4.66 83.0\n2457822.90785 20.084 0.261 4.73 120.0\n"

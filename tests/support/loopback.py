@@ -15,8 +15,8 @@ import threading
 import httpx
 
 from microlensing_to_sqlite.demo import write_demo_mirror
+from microlensing_to_sqlite.kmtnet.demo import bundle
 from microlensing_to_sqlite.ogle.demo import five_characters
-from tests.support.site import pysis_tarball
 
 EWS = "www.astrouw.edu.pl/ogle/ogle4/ews"
 KMT = "kmtnet.kasi.re.kr/~ulens/event"
@@ -129,7 +129,7 @@ def add_tarballs(site):
     only the files. Made byte for byte the same from the same files."""
     for folder in site.glob(f"{KMT}/*/data/*/pysis"):
         members = {path.name: path.read_text() for path in sorted(folder.glob("*.pysis"))}
-        (folder / "pysis.tar.gz").write_bytes(pysis_tarball(members, "pysis"))
+        (folder / "pysis.tar.gz").write_bytes(bundle(members))
 
 
 def files(root):

@@ -10,15 +10,13 @@ The recorded sites: the survey seasons whose files tests/data holds, by URL (OGL
 
 import collections
 import email.utils
-import gzip
-import io
-import tarfile
 import threading
 import time
 from collections.abc import Mapping
 
 import httpx
 
+from microlensing_to_sqlite.kmtnet.demo import PYSIS_HEADER, bundle
 from microlensing_to_sqlite.mirror import Mirror
 from tests.support.paths import HANDWRITTEN_MOA, RECORDED_MIRROR
 
@@ -28,7 +26,6 @@ KMT_2019_EVENT_PAGE = f"{KMT_2019}/view.php?event=KMT-2019-BLG-0001"
 KMT_2019_BUNDLE = f"{KMT_2019}/data/KB190001/pysis/pysis.tar.gz"
 MOA_2017 = "https://www.massey.ac.nz/~iabond/moa/alert2017"
 MOA_2017_PHOTOMETRY = f"{MOA_2017}/fetchtxt.php?path=moa/ephot/phot-gb2-R-2-19629.dat"
-PYSIS_HEADER = "# HJD  \\Delta_flux flux_err  mag  mag_err  fwhm  sky  secz\n"
 # A pySIS file with its header and one row (KMT-2019-BLG-0001's first listed time).
 PYSIS_ONE_ROW = PYSIS_HEADER + "8540.21006    -607.3898   230.0665    17.0141    0.0101    3.93  1288  1.90\n"
 
@@ -176,7 +173,7 @@ def kmtnet_2019_files(members):
     made of `members` ({file name: text})."""
     return {f"{KMT_2019}/listpage.dat": recorded(f"{KMT_2019}/listpage.dat"),
             KMT_2019_EVENT_PAGE: recorded(KMT_2019_EVENT_PAGE),
-            KMT_2019_BUNDLE: pysis_tarball(members, "KB190001")}
+            KMT_2019_BUNDLE: bundle(members, "KB190001")}
 
 
 def moa_2017_files():
@@ -193,16 +190,4 @@ def moa_2017_files():
 
 def one_row_bundle(file_names, folder="KB190001"):
     """A pysis.tar.gz holding each named file, each the one-row pySIS text."""
-    return pysis_tarball(dict.fromkeys(file_names, PYSIS_ONE_ROW), folder)
-
-
-def pysis_tarball(members, folder):
-    """A pysis.tar.gz of {file name: text} in `folder`, byte for byte the same each time (gzip mtime 0)."""
-    tar = io.BytesIO()
-    with tarfile.open(fileobj=tar, mode="w", format=tarfile.USTAR_FORMAT) as bundle:
-        for name, text in members.items():
-            data = text.encode()
-            member = tarfile.TarInfo(f"{folder}/{name}")
-            member.size, member.mode = len(data), 0o644
-            bundle.addfile(member, io.BytesIO(data))
-    return gzip.compress(tar.getvalue(), mtime=0)
+    return bundle(dict.fromkeys(file_names, PYSIS_ONE_ROW), folder)
