@@ -14,7 +14,9 @@ Parts:
               (benchmarks/archive_build.py)
   fits        the joint fit (issue 15) of a SYNTHETIC season of every survey: per event, point lens and parallax,
               against a fit made as MulensModel's examples make one; the fit stage of the season on every core,
-              and the extrapolation to the real archive and a night (benchmarks/fits.py)
+              and the extrapolation to the real archive and a night (benchmarks/fits.py); injection and recovery
+              from datasets (benchmarks/injection.py), and through the surveys' own files and the real build
+              against the same truths fitted from their datasets (benchmarks/injection_files.py)
   candidates  the candidate desk (issue 21): the lens-class step per event against popclass's classify alone,
               /-/tonight's visibility of its most candidates against astroplan's observability_table
               (benchmarks/candidates.py)
@@ -44,7 +46,8 @@ import time
 import traceback
 from pathlib import Path
 
-from . import archive, archive_build, candidates, charts, crossmatch, fits, injection, load, scrape, serving
+from . import (archive, archive_build, candidates, charts, crossmatch, fits, injection, injection_files, load, scrape,
+               serving)
 from .report import render, source_state
 
 HERE = Path(__file__).resolve().parent
@@ -85,6 +88,8 @@ def parse_arguments(argv):
     fit_options.add_argument("--fit-events", type=int, default=300, help="events of the season fitted (default 300)")
     fit_options.add_argument("--injected-events", type=int, default=1000,
                              help="SYNTHETIC events of the injection and recovery (default 1000)")
+    fit_options.add_argument("--file-injected-events", type=int, default=200,
+                             help="SYNTHETIC point lenses injected through the surveys' files (default 200)")
     other_options = parser.add_argument_group("crossmatch")
     other_options.add_argument("--crossmatch-alerts", type=int, default=75_000)
     serving_options = parser.add_argument_group("serving, load")
@@ -109,7 +114,8 @@ def commands(a):
         "build": f"python -m benchmarks --only build --fraction {a.fraction:g} --seasons {a.seasons} "
                  f"--small-seasons {a.small_seasons} --nightly {a.nightly:g}"
                  + (f" --workers {a.workers}" if a.workers else ""),
-        "fits": f"python -m benchmarks --only fits --fit-events {a.fit_events} --injected-events {a.injected_events}"
+        "fits": f"python -m benchmarks --only fits --fit-events {a.fit_events} --injected-events {a.injected_events} "
+                f"--file-injected-events {a.file_injected_events}"
                 + (f" --workers {a.workers}" if a.workers else ""),
         "candidates": "python -m benchmarks --only candidates",
         "charts": "python -m benchmarks --only charts",
@@ -163,6 +169,10 @@ def main(argv=None):
                                                                                  workers=a.workers))
             part("injection", f"{a.injected_events} injected events",
                  lambda: injection.run(a.injected_events, a.workers or os.cpu_count()))
+            (work / "injection_files").mkdir()
+            part("injection_files", f"{a.file_injected_events} injected events through the surveys' files",
+                 lambda: injection_files.run(work / "injection_files", a.file_injected_events,
+                                             a.workers or os.cpu_count()))
         if "candidates" in a.only:
             part("candidates", "the lens-class step and /-/tonight", candidates.run)
         if "charts" in a.only:

@@ -3,6 +3,7 @@ reproduces it) and each part's notes."""
 
 import datetime
 import json
+import math
 import os
 import platform
 import sqlite3
@@ -82,6 +83,9 @@ def render(results, a, cmd, durations, total, load_before, load_after, source=""
     if i:
         lines += injection_rows(i, cmd["fits"])
         notes += injection_notes(i)
+    j = results.get("injection_files")
+    if j:
+        lines += injection_files_rows(j, cmd["fits"])
     k = results.get("candidates")
     if k:
         lines += candidate_rows(k, cmd["candidates"])
@@ -237,6 +241,31 @@ def injection_rows(i, cmd):
                 f"with a sampled posterior ({i['converged']} converged) | {i['wall_seconds'] / 60:.1f} min (a fit: "
                 f"median {ms(i['seconds_median'])}; with sampling {ms(i['seconds_sampled_median'] or 0)}) | - | - | - "
                 f"| - | `{cmd}` |")
+    return rows
+
+
+def injection_files_rows(j, cmd):
+    """The injection through the surveys' files against the same truths fitted from their datasets (the
+    baseline): coverage and mean signed pull per parameter, ok fits; the goal is that the files add no bias."""
+    files, direct = j["files"], j["direct"]
+    rows = []
+    for name, c in files["coverage"].items():
+        d = direct["coverage"].get(name)
+        # A bias the files add: their mean pull beyond 3 of its standard errors from the direct route's.
+        if d:
+            spread = math.hypot(c["pull_error"], d["pull_error"])
+            biased = abs(c["mean_pull"] - d["mean_pull"]) > 3 * spread
+        baseline = (f"{d['68']:.0%} / {d['95']:.0%}, mean pull {d['mean_pull']:+.2f} ({d['n']})" if d else "-")
+        rows.append(f"| 20 | injection through the surveys' files ({', '.join(map(str, j['seasons']))} layouts): truth "
+                    f"of {name} inside the stored 68% / 95% intervals, mean signed pull, ok fits | {c['68']:.0%} / "
+                    f"{c['95']:.0%}, mean pull {c['mean_pull']:+.2f} +- {c['pull_error']:.2f} ({c['n']}) | {baseline} "
+                    f"(the same truths fitted from their datasets) | - | no bias the files add: pulls within 3 "
+                    f"standard errors | {'-' if not d else 'missed' if biased else 'met'} | `{cmd}` |")
+    verdicts = lambda s: ", ".join(f"{k} {v}" for k, v in sorted(s["statuses"].items()))
+    rows.append(f"| 20 | injection through the surveys' files: {j['events']} SYNTHETIC point lenses written, built and "
+                f"fitted on {j['workers']} workers (build problems: {files['build_problems']}) | {verdicts(files)}; "
+                f"{files['seconds'] / 60:.1f} min | {verdicts(direct)}; {direct['seconds'] / 60:.1f} min | - | - | - | "
+                f"`{cmd}` |")
     return rows
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy
 
+from .fetch.validators import Validators
 from .load import SYNTHETIC_MARKER
 from .mirror import Mirror
 from .names import AlertName
@@ -30,7 +31,7 @@ def write_demo_mirror(root, events_per_season=80, seed=1, today=None):
     today = today or datetime.date.today()
     today_hjd = datetime_to_hjd(datetime.datetime(today.year, today.month, today.day))
     rng = numpy.random.default_rng(seed)
-    mirror = Mirror(root)
+    mirror = WrittenMirror(root)
     for season in demo_seasons(today):
         # The current season always has a few events of the kinds the candidate queries look for.
         planted = PLANTED_NOW if season == today.year else []
@@ -38,11 +39,25 @@ def write_demo_mirror(root, events_per_season=80, seed=1, today=None):
         kinds = (planted + [None] * count)[:count]
         events = [draw_event(rng, season, today_hjd, kind) for kind in kinds]
         write_season(mirror, rng, season, events, today_hjd, every_survey=season == ARCHIVE_SEASON)
+    # As if each file were served when it was written: the alerts' "fetched" is then the demo's time.
+    Validators(mirror).remember_written(mirror.written)
     (Path(root) / SYNTHETIC_MARKER).write_text(
         "SYNTHETIC DEMO DATA, written by `python -m microlensing_to_sqlite.demo`.\n"
         "Every event, parameter and photometric point here was drawn at random in the surveys' file formats.\n"
         "The names look like real alert names but belong to no real event.\n")
     return mirror
+
+
+class WrittenMirror(Mirror):
+    """A mirror that lists the URLs it wrote."""
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.written = []
+
+    def write(self, url, content):
+        self.written.append(url)
+        return super().write(url, content)
 
 
 def write_season(mirror, rng, season, events, today_hjd, every_survey=False):

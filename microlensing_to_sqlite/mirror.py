@@ -19,6 +19,7 @@ from .parsing import ParseError
 class Mirror:
     def __init__(self, root):
         self.root = Path(root)
+        self._fetched_copies = (None, {})  # (the fetch state's mtime_ns when read, what it records)
 
     def path(self, url):
         parts = urlsplit(url)
@@ -90,9 +91,21 @@ class Mirror:
             return data.decode("latin-1")
 
     def fetched_at(self, url):
-        """When the fetch stage wrote the file (its modification time), as ISO 8601 UTC."""
-        mtime = self.path(url).stat().st_mtime
-        return datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).isoformat(timespec="seconds")
+        """When the fetch stage downloaded the file, as ISO 8601 UTC; None where the mirror holds a copy it did
+        not write (a recorded file, a clone of a mirror, a file edited since): such a file's time is when it was
+        written here, not when the survey served it. The fetch state records the size and time of every copy the
+        fetch wrote (fetch/validators.py); the file's own time is the download's where they still match."""
+        from .fetch.validators import STATE_FILE, fetched_copies
+        try:
+            state_time = (self.root / STATE_FILE).stat().st_mtime_ns
+        except OSError:
+            state_time = None
+        if state_time != self._fetched_copies[0]:
+            self._fetched_copies = (state_time, fetched_copies(self.root) if state_time else {})
+        found = self.path(url).stat()
+        if self._fetched_copies[1].get(url) != [found.st_size, found.st_mtime_ns]:
+            return None
+        return datetime.datetime.fromtimestamp(found.st_mtime, datetime.timezone.utc).isoformat(timespec="seconds")
 
     def listdir(self, url):
         """Names in the mirror folder of a directory URL (empty if absent)."""

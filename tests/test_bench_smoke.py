@@ -45,3 +45,17 @@ def test_the_chart_rows_judge_each_size_against_its_goal():
                                      "50000": {"drawn": 3.8, "toggle": 2.0, "bare": 0.8, "plotted": 50964}}}
     text = "\n".join(report.chart_rows(found, "cmd"))
     assert "<= 0.5 s" in text and "<= 1.5 s" in text and "<= 0.3 s" in text and "12.0x" in text
+
+
+def test_the_injection_through_files_judges_the_stored_fit_as_the_direct_one(tmp_path):
+    from benchmarks import injection_files
+    # A '-' solution is judged as |u0|: its percentiles turn over.
+    judged = injection_files.judge("ok", "sampled", {"u0": -0.2, "tE": 50.0}, {"u0": 0.01, "tE": 5.0},
+                                   {"u0": [-0.26, -0.23, -0.2, -0.17, -0.14]}, {"u0": 0.25, "tE": 58.0})
+    assert judged["inside"] == {"u0": (False, True), "tE": (False, True)} and judged["pulls"]["tE"] == -1.6
+    found = injection_files.run(tmp_path, events=2, workers=1)
+    assert found["files"]["events"] == found["direct"]["events"] == 2 and found["files"]["build_problems"] == 0
+    summary = {"n": 1, "68": 1.0, "95": 1.0, "mean_pull": 0.1, "pull_error": 0.5}
+    found["files"]["coverage"] = found["direct"]["coverage"] = {"tE": summary}
+    text = "\n".join(report.injection_files_rows(found, "cmd"))
+    assert "injection through the surveys' files (2022, 2025 layouts)" in text and "| met |" in text

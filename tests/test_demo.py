@@ -72,3 +72,8 @@ def test_the_ogle_files_are_written_beside_their_list(demo):
     listed = mirror.read_text(ogle.lenses_par_url(2026)).splitlines()[2:]
     first = AlertName("OGLE", 2026, "BLG", 1)
     assert listed[0].startswith("2026-BLG-0001 ") and mirror.read_bytes(ogle.phot_url(first))
+
+
+def test_the_demo_files_count_as_served_when_they_were_written(demo):
+    _, db = demo
+    assert db.execute("select count(*) - count(fetched_at) from alerts").fetchone()[0] == 0

@@ -109,7 +109,7 @@ class Fetcher:
             return Outcome(url, "unchanged", "HTTP 304")
         if answer.status == 200:
             outcome = store.store(self.mirror, url, answer.body)
-            if outcome.status != "failed" and known is not None:
+            if outcome.status != "failed":  # FTP sends no validators; its copy is recorded all the same
                 self.validators.remember(url, answer.headers)
             return outcome
         if answer.status in (404, 410):

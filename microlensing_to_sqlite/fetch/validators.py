@@ -1,6 +1,8 @@
 """Each URL's validators, kept between runs in `<mirror>/.fetch-state.json`: the ETag and Last-Modified a site
-sent with the file (sent back as If-None-Match / If-Modified-Since, so that an unchanged file costs a 304), and
-when a URL last answered 404 (so that an update need not ask again every night)."""
+sent with the file (sent back as If-None-Match / If-Modified-Since, so that an unchanged file costs a 304), the
+size and time of the copy the fetch stage wrote (so that the load can tell a fetched copy from one written or
+copied otherwise: fetched_copy), and when a URL last answered 404 (so that an update need not ask again every
+night)."""
 
 import datetime
 import email.utils
@@ -55,10 +57,10 @@ class Validators:
 
     def remember(self, url, response_headers, known=None):
         """Keep the validators of a 200, or of a 304 (which may send none: then those it answered stay), with
-        the size and time of the copy they are for."""
+        the size and time of the copy they are for (kept with no validators too: the copy was fetched)."""
         fresh = {key: response_headers[name] for key, name, _ in VALIDATORS if name in response_headers}
         validators = {key: value for key, value in (fresh or known or {}).items() if key != "copy"}
-        if validators and self.mirror.has(url):
+        if self.mirror.has(url):
             validators["copy"] = self.copy_of(url)
         self._keep(url, validators)
 
@@ -83,6 +85,13 @@ class Validators:
         return (datetime.datetime.now(datetime.timezone.utc) - datetime.datetime.fromisoformat(missing_since)
                 ).total_seconds() / 86400
 
+    def remember_written(self, urls):
+        """Record copies written by this project rather than fetched (the SYNTHETIC demo's, as if served when
+        written), then save."""
+        for url in urls:
+            self.remember(url, {})
+        self.save()
+
     def save(self):
         """Write the state file, if it changed, atomically: write a copy, rename it."""
         with self.lock:
@@ -93,3 +102,13 @@ class Validators:
                 partial.write_text(json.dumps(self.state, indent=1, sort_keys=True), encoding="utf-8")
                 partial.replace(self.path)
                 self.changed = False
+
+
+def fetched_copies(root):
+    """{url: [size, mtime_ns]} of every copy the fetch stage recorded writing in the mirror at root ({} for a
+    mirror it never wrote: a recorded or generated one)."""
+    try:
+        state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
+        return {url: known["copy"] for url, known in state.items() if isinstance(known, dict) and "copy" in known}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}

@@ -1,6 +1,7 @@
 """Conditional requests (microlensing_to_sqlite/fetch/validators.py): each URL's ETag and Last-Modified, sent back
 so that an unchanged file costs a 304, and kept between runs in the mirror's state file."""
 
+import datetime
 import json
 
 from microlensing_to_sqlite.fetch.validators import STATE_FILE
@@ -54,9 +55,26 @@ def test_the_state_file_is_json_in_the_mirror_root_with_no_partial_copy_left(tmp
               "copy": [found.st_size, found.st_mtime_ns]}}
 
 
-def test_no_state_file_is_written_when_there_is_nothing_to_remember(tmp_path):
-    fetch(tmp_path, Site(otherwise=respond(200, PHOT_LINE)), ogle_urls(2))
-    assert not (tmp_path / STATE_FILE).exists()
+def test_a_site_that_sends_no_validators_leaves_only_the_copies_recorded(tmp_path):
+    urls = ogle_urls(2)
+    fetch(tmp_path, Site(otherwise=respond(200, PHOT_LINE)), urls)
+    assert {url: list(known) for url, known in json.loads((tmp_path / STATE_FILE).read_text()).items()} == {
+        url: ["copy"] for url in urls}
+
+
+def test_a_fetched_copy_says_when_it_was_fetched_and_no_other_copy_does(tmp_path):
+    """The alerts' `fetched`: a file's time is the download's only where the fetch stage wrote that copy (a
+    recorded file, or a clone of a mirror, has the time it was written here)."""
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    fetch_one(tmp_path, Site(otherwise=respond(200, PHOT_LINE)))
+    mirror = Mirror(tmp_path)
+    fetched = datetime.datetime.fromisoformat(mirror.fetched_at(URL))
+    assert before <= fetched <= datetime.datetime.now(datetime.timezone.utc)
+    mirror.write(URL, PHOT_LINE + PHOT_LINE)  # written here, not fetched
+    assert mirror.fetched_at(URL) is None
+    other = tmp_path / "recorded"
+    Mirror(other).write(URL, PHOT_LINE)
+    assert Mirror(other).fetched_at(URL) is None
 
 
 def test_a_damaged_state_file_is_ignored(tmp_path):

@@ -77,6 +77,11 @@ def test_galactic_coordinates(recorded_db):
     assert (row["l"], row["b"]) == pytest.approx((357.9153, 5.4362), abs=1e-3)
 
 
+def test_recorded_files_do_not_pass_their_file_time_off_as_when_they_were_fetched(recorded_db):
+    # The recorded files' times are those of this clone: no one knows when the survey served them.
+    assert recorded_db.execute("select count(*), count(fetched_at), count(first_seen) from alerts").fetchone()[1:] == (0, 0)
+
+
 def test_not_synthetic(recorded_db):
     assert recorded_db.execute("select value from build_info where key = 'synthetic'").fetchone()[0] == "0"
 
