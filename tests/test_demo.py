@@ -77,3 +77,14 @@ def test_the_ogle_files_are_written_beside_their_list(demo):
 def test_the_demo_files_count_as_served_when_they_were_written(demo):
     _, db = demo
     assert db.execute("select count(*) - count(fetched_at) from alerts").fetchone()[0] == 0
+
+
+def test_a_kmtnet_file_holds_its_own_season_only():
+    """A 2022 event peaking in late September: its files stop at the season's end, before 2023, where KMTNet's
+    HJD - 2450000 would pass 10000 (a value its parser rightly refuses)."""
+    from microlensing_to_sqlite.kmtnet.demo import season_times
+    from microlensing_to_sqlite.synthetic import datetime_to_hjd
+    event = {"t0": datetime_to_hjd(datetime.datetime(2022, 9, 28)), "tE": 5.0}
+    today, season_end = (datetime_to_hjd(datetime.datetime(*day)) for day in [(2025, 12, 1), (2022, 11, 1)])
+    last = [season_times(event, numpy.random.default_rng(seed), 2022, today).max() for seed in range(20)]
+    assert max(last) < season_end < 2460000

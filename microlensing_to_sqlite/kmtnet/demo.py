@@ -1,13 +1,15 @@
 """SYNTHETIC files in KMTNet formats: listpage.dat, view.php, pySIS files and their pysis.tar.gz. The one writer
 of each, for the demo mirror (../demo.py), the tests and the benchmarks."""
 
+import datetime
 import gzip
 import io
 import tarfile
 
 import numpy
 
-from ..synthetic import dataset_look, dec_dms, observation_times, ra_hms, text_rows, true_magnitude
+from ..synthetic import (datetime_to_hjd, dataset_look, dec_dms, observation_times, ra_hms, text_rows,
+                         true_magnitude)
 from . import site
 
 SITES = "ACS"  # SSO, CTIO, SAAO
@@ -87,8 +89,10 @@ def pysis_file(event, rng, telescope, band, times, season):
 
 
 def season_times(event, rng, season, today_hjd):
-    """One site's epochs of the event in its season: 150 to 400 from 120 days before the peak."""
-    times = observation_times(rng, season, event["t0"], event["tE"], min(today_hjd, event["t0"] + 150))
+    """One site's epochs of the event in its season: 150 to 400 from 120 days before the peak, none after the
+    season's end (a KMTNet file holds its season only: a 2022 file never reaches 2023's HJD - 2450000 > 10000)."""
+    season_end = datetime_to_hjd(datetime.datetime(season, 11, 1))
+    times = observation_times(rng, season, event["t0"], event["tE"], min(today_hjd, event["t0"] + 150, season_end))
     return times[times > event["t0"] - 120][: int(rng.integers(150, 400))]
 
 
