@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pandas
 
-from microlensing_to_sqlite import cli, writer
+from microlensing_to_sqlite import cli
+from microlensing_to_sqlite.load import writer
 
 from . import archive as archives, phases
 from .season import TODAY

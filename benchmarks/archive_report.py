@@ -224,10 +224,10 @@ def fixes(b):
             f"at {small['alerts']:,} alerts, {duration(rest(big))} at {big['alerts']:,}; "
             f"{duration(b['extrapolation']['rest'] + b['extrapolation']['grows'])} at the real archive's "
             f"{b['extrapolation']['alerts']:,}), and so does the copy: every update parses every season's list again "
-            "(`survey.Survey.load`, `season_list`), stats every file every event was read from "
+            "(`load.seasons.read_season`, `season_list`), stats every file every event was read from "
             "(`writer.DatabaseWriter.carry` through `reading.reads_now`), reads every alert and input back "
             "(`read_previous`) and rewrites the small tables whole, with the crossmatch of every alert "
-            "(`DatabaseWriter.finish`). A season whose list and folders are unchanged could be carried whole. The "
+            "(`load.link_events`, `DatabaseWriter.write_tables`). A season whose list and folders are unchanged could be carried whole. The "
             "copy (`writer.copy_file`) is a reflink, and free, only on a filesystem that shares blocks (XFS with "
             "reflink, Btrfs); on ext4, as here, it copies every byte.")
     return out if len(out) > 1 else []

@@ -1,11 +1,11 @@
 """Where a build's time goes, measured from outside: for the duration of a run, the benchmark wraps some of the
 package's functions with timers (nothing in the package changes; the wrappers are removed afterwards).
 
-In the main process (the writer): the copy of the previous database (writer.copy_file), reading it
+In the main process (the writer): the copy of the previous database (load.writer.copy_file), reading it
 (read_previous), the carry-over checks (carry: a stat of every file an event was read from), inserting events
-(add_event, of which Points.stored converts to integers), each survey's load (Survey.load), and finish (the
-crossmatch, the fits where the package makes them, then COMMIT, ANALYZE and VACUUM, told apart by SQLite's trace
-callback).
+(add_event, of which Points.stored converts to integers), each survey's seasons (load.seasons.read_season), and
+"finish", the stages after the reading (load.build's): the crossmatch (link_events), the tables written, the fits
+and lens classes, then COMMIT, ANALYZE and VACUUM, told apart by SQLite's trace callback.
 
 In the processes that read events (forked, so the wrappers are theirs too), in CPU seconds of the process (three
 processes share two cores, so wall time would count waiting): each event's reading (read_one), and inside it the
@@ -19,10 +19,10 @@ import contextlib
 import sys
 import time
 
-from microlensing_to_sqlite import crossmatch, formulas, parsing, reading, registry, writer
+from microlensing_to_sqlite import formulas, load, parsing, reading, registry
 from microlensing_to_sqlite.kmtnet import bundle
+from microlensing_to_sqlite.load import seasons, writer
 from microlensing_to_sqlite.photometry import Points
-from microlensing_to_sqlite.survey import Survey
 
 # Inside an event's reading, per process: seconds by step (reset for each event).
 _STEPS = collections.Counter()
@@ -112,36 +112,42 @@ def measured():
                       ("forget_others", "forget others")]:
         patch(writer.DatabaseWriter, name, timed(getattr(writer.DatabaseWriter, name), add_main(key)))
     patch(Points, "stored", timed(Points.stored, add_main("insert: Points.stored")))
-    for name in ("crossmatch_rows", "event_rows"):
-        patch(crossmatch, name, timed(getattr(crossmatch, name), add_main("finish: crossmatch")))
-    if hasattr(writer, "update_fits"):  # the point-lens fits of the events whose inputs changed (fit/stage.py)
-        patch(writer, "update_fits", timed(writer.update_fits, add_main("finish: fits")))
-    survey_load = Survey.load
+    survey_season = seasons.read_season
 
-    def load_timed(self, *args, **kwargs):
+    def read_season_timed(survey, *args, **kwargs):
         start = time.perf_counter()
         try:
-            return survey_load(self, *args, **kwargs)
+            return survey_season(survey, *args, **kwargs)
         finally:
-            phases.loads[self.name] += time.perf_counter() - start
+            phases.loads[survey.name] += time.perf_counter() - start
 
-    patch(Survey, "load", load_timed)
-    finish = writer.DatabaseWriter.finish
+    patch(seasons, "read_season", read_season_timed)
 
-    def finish_timed(self, *args, **kwargs):
-        marks = []
-        self.db.set_trace_callback(lambda sql: marks.append((time.perf_counter(), sql.split(None, 1)[0].upper()))
-                                   if sql.lstrip().upper().startswith(FINISH_STATEMENTS) else None)
-        start = time.perf_counter()
-        try:
-            return finish(self, *args, **kwargs)
-        finally:
-            end = time.perf_counter()
-            phases.main["finish"] += end - start
-            for (at, what), (after, _) in zip(marks, marks[1:] + [(end, None)]):
-                phases.main[f"finish: {what}"] += after - at
+    def finishing(function, key=None, traced=False):
+        """A stage after the reading, timed into "finish" (and into `key`); with `traced`, its COMMIT, ANALYZE
+        and VACUUM apart."""
+        def wrapper(*args, **kwargs):
+            marks, db = [], args[0].db if traced else None
+            if traced:
+                db.set_trace_callback(lambda sql: marks.append((time.perf_counter(), sql.split(None, 1)[0].upper()))
+                                      if sql.lstrip().upper().startswith(FINISH_STATEMENTS) else None)
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                end = time.perf_counter()
+                phases.main["finish"] += end - start
+                if key:
+                    phases.main[key] += end - start
+                for (at, what), (after, _) in zip(marks, marks[1:] + [(end, None)]):
+                    phases.main[f"finish: {what}"] += after - at
+        return wrapper
 
-    patch(writer.DatabaseWriter, "finish", finish_timed)
+    patch(load, "link_events", finishing(load.link_events, "finish: crossmatch"))
+    patch(load, "update_fits", finishing(load.update_fits, "finish: fits"))
+    patch(load, "update_lens_classes", finishing(load.update_lens_classes))
+    patch(writer.DatabaseWriter, "write_tables", finishing(writer.DatabaseWriter.write_tables))
+    patch(writer.DatabaseWriter, "commit", finishing(writer.DatabaseWriter.commit, traced=True))
     try:
         yield phases
     finally:

@@ -26,7 +26,7 @@ from microlensing_to_sqlite.kmtnet.pysis import PYSIS_ROW as KMT_COLUMNS
 from microlensing_to_sqlite.ogle.phot_dat import PHOT_COLUMNS as OGLE_COLUMNS
 from microlensing_to_sqlite.photometry import Points
 from microlensing_to_sqlite.registry import SURVEYS
-from microlensing_to_sqlite.writer import DatabaseWriter, insert
+from microlensing_to_sqlite.load.writer import DatabaseWriter, insert
 from microlensing_to_sqlite.sky import add_galactic_coordinates
 
 from . import pressure

@@ -273,7 +273,7 @@ LEFT JOIN fit_solutions s ON s.event_id = e.event_id AND s.is_best = 1
 LEFT JOIN build_info b ON b.key = 'built_at';
 
 -- What each alert was read from: its line in the season list (and context), and every file with its size and
--- time. The next build reads an alert again only when one of them changed (writer.py).
+-- time. The next build reads an alert again only when one of them changed (load/writer.py).
 CREATE TABLE event_inputs (
     alert_name TEXT PRIMARY KEY,
     inputs_key TEXT NOT NULL,

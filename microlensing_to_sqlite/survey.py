@@ -8,12 +8,12 @@ The lifecycle, for each survey and season the plan names:
 
 1. Fetch (skipped offline): `list_urls(season)` into the mirror; then for each event due,
    `event_urls(mirror, name)`; then `followup_urls(mirror, name, bands)`, the files those pages point to.
-2. Load: `load(...)` reads only the mirror. It reads the season list (`season_list`), takes every event it
-   names plus every event the mirror holds files for (`mirrored_events`), and for each, in alert_id order,
+2. Load (load/seasons.py) reads only the mirror. It reads the season list (`season_list`), takes every event
+   it names plus every event the mirror holds files for (`mirrored_events`), and for each, in alert_id order,
    either carries the event over from the database being replaced (when neither its line in the list nor any
-   file it was read from changed) or reads it again: `read_event(season, name, event)` fills an
+   file it was read from changed: `inputs_key`) or reads it again: `read_event(season, name, event)` fills an
    `reading.Event` from the mirror alone, so that events are read on every core (an event read again with fewer
-   points, and a file missing or bad, keeps the points it had: writer.DatabaseWriter.add_event).
+   points, and a file missing or bad, keeps the points it had: load.writer.DatabaseWriter.add_event).
    `before_season` may add what concerns the whole season (MOA's cross-identifications, for instance).
 
 Every parser a survey uses raises `parsing.ParseError` on text it does not recognise; the load reports the file
@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 
 from .formulas import hjd_today
 from .parsing import ParseError
-from .reading import canonical_json, read_events
-from .report import MISSING, NOT_FOUND, PARSE_ERROR
+from .reading import canonical_json
+from .report import MISSING, PARSE_ERROR
 
 # alerts.survey_fit_flags: what in a survey's own fit is not a measurement. The first two make the fit's tE, or
 # its t0, unmeasured for the candidate queries; the third says only that its precision is unknown.
@@ -171,51 +171,7 @@ class Survey:
         """Events the mirror holds files for, listed or not."""
         return []
 
-    # The load: a survey implements read_event.
-
-    def load(self, mirror, writer, report, *, seasons, events=None, progress=None, today=None, bands=("I",),
-             workers=1):
-        """Load the seasons (or only `events`, AlertNames) from the mirror into the writer: each event carried
-        over from the database being replaced when nothing it was read from changed, else read again."""
-        wanted = None if events is None else [e for e in events if e.survey == self.name]
-        for number in seasons:
-            season = Season(mirror, number, {}, wanted is None, today or datetime.date.today(), tuple(bands))
-            season.listed = self.season_list(mirror, number, report, quiet=not season.whole)
-            if season.whole:
-                writer.start_season(self.name, number)
-            self.before_season(season, writer, report)
-            mirrored = set(self.mirrored_events(mirror, number))
-            names = sorted(season_names(season.listed, mirrored, wanted, number), key=lambda name: name.alert_id)
-            if not season.whole:  # events named with --events: those of which the mirror has nothing are not loaded
-                unknown = [name for name in names if name not in season.listed and name not in mirrored]
-                for name in unknown:
-                    report.problem(NOT_FOUND, self.name, number, (self.event_urls(mirror, name) or [None])[0],
-                                   "no file of this event in the mirror, and no line in its season's list: "
-                                   "not loaded", name.full)
-                names = [name for name in names if name not in unknown]
-            if season.whole:
-                writer.forget_others(self.name, number, {name.full for name in names})
-            due = []
-            for name in names:
-                carried = writer.carry(name.full, self.inputs_key(season, name), mirror)
-                if carried is None:
-                    due.append(name)
-                else:
-                    report.count(self.name, number, "alerts")
-                    report.count(self.name, number, "photometry", carried["n_photometry"])
-                    report.count(self.name, number, "carried")
-            if progress:
-                progress.start(f"load {self.name} {number}", len(due))
-            for event in read_events(self, season, due, workers):
-                points = writer.add_event(event)  # first: it may add a problem (the previous points kept)
-                report.absorb(event, self.name, number)
-                report.count(self.name, number, "alerts")
-                report.count(self.name, number, "photometry", points)
-                report.count(self.name, number, "read")
-                if progress:
-                    progress.advance(error=not event.complete)
-            if progress:
-                progress.finish()
+    # The load (load/seasons.py): a survey implements read_event.
 
     def inputs_key(self, season, name):
         """What decides an event's alert row besides its own files: its line in the season list (but not when
@@ -250,13 +206,6 @@ class Survey:
 
 
 # Helpers for the survey packages ------------------------------------------------------------------------------
-
-def season_names(listed, mirrored, wanted, season):
-    """The events of a season to load: the list's and the mirror's, or only the wanted ones."""
-    if wanted is None:
-        return set(listed) | set(mirrored)
-    return {e for e in wanted if e.season == season}
-
 
 def parse_mirrored(mirror, report, survey, season, url, parse, *, alert_name=None, report_missing=True):
     """Parse one mirrored file with parse(text, source=url); a missing or unparsable file is reported

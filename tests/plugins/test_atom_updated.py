@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 import pytest
 
 from microlensing_to_sqlite import schema
-from microlensing_to_sqlite.writer import insert
+from microlensing_to_sqlite.load.writer import insert
 from tests.support.databases import fitted_database
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -10,7 +10,7 @@ from astropy.coordinates import SkyCoord
 
 from microlensing_to_sqlite import schema
 from microlensing_to_sqlite.registry import BY_NAME
-from microlensing_to_sqlite.writer import insert
+from microlensing_to_sqlite.load.writer import insert
 
 NOW = time.time() / 86400 + 2440587.5 - 2450000  # today in HJD - 2450000 (JD; HJD differs by minutes)
 GOOD = dict(survey="OGLE", season=2026, region="BLG", b=-3.0, t0=NOW - 5, t0_err=0.5, tE=150.0, tE_err=10.0,

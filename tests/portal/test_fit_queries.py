@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from microlensing_to_sqlite import schema
-from microlensing_to_sqlite.writer import insert
+from microlensing_to_sqlite.load.writer import insert
 from tests.support.portal import query_rows
 
 FIT = dict(status="ok", kind="pspl+parallax", posterior="sampled", t0=10900.0, t0_err=0.5, u0=0.3, u0_err=0.01, tE=150.0, tE_err=10.0,

@@ -13,9 +13,9 @@ The hooks, by name:
 - "stored": just after a fetched file is stored in the mirror (fetch.store.store, for a "fetched" outcome);
 - "parse": before a mirrored file is parsed (parse_mirrored, wherever the surveys call it, in the build's
   workers too);
-- "photometry": after an event's lightcurves are inserted (writer.DatabaseWriter.add_lightcurves);
+- "photometry": after an event's lightcurves are inserted (load.writer.DatabaseWriter.add_lightcurves);
 - "history": after the parameter history is recorded (history.History.record);
-- "alerts_inserted": after the alerts are inserted, before the commit (writer.insert into "alerts");
+- "alerts_inserted": after the alerts are inserted, before the commit (load.writer.insert into "alerts");
 - "vacuum": committed, before VACUUM (the writer's connection, at its execute("VACUUM"));
 - "before_swap" / "after_swap": around the os.replace that swaps the new database in (load.os).
 """
@@ -37,7 +37,8 @@ import urllib.request
 
 import httpx
 
-from microlensing_to_sqlite import cli, history, load, mirror, writer
+from microlensing_to_sqlite import cli, history, load, mirror
+from microlensing_to_sqlite.load import writer
 from microlensing_to_sqlite.fetch import fetcher, store
 from tests.support.paths import ROOT
 

@@ -1,4 +1,5 @@
-"""The database being built, beside the one it replaces.
+"""The database being built, beside the one it replaces: the writer writes rows and commits, nothing else (the
+stages that make the rows are load/__init__.py's).
 
 Incremental: the new database starts as a copy of the one it replaces (when this version built it), and every
 event whose inputs did not change is carried over as it is: its alert row, its cross-references, its problems,
@@ -17,15 +18,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from . import crossmatch, schema, sparklines
-from .fit.stage import FIT_TABLES, update_fits
-from .lens_class import update_lens_classes
-from .photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
-from .reading import reads_now
-from .registry import BY_NAME, SURVEYS
-from .report import FETCH_FAILED, KEPT_PREVIOUS, MISSING, NOT_FOUND
-from .sky import add_galactic_coordinates
-from .visibility import hst_window_rows
+from .. import schema, sparklines
+from ..photometry import COLUMNS, LIGHTCURVES_PER_ALERT, STORED
+from ..reading import reads_now
+from ..registry import SURVEYS
+from ..report import FETCH_FAILED, KEPT_PREVIOUS, MISSING, NOT_FOUND
+from ..visibility import hst_window_rows
 
 # Cross-reference sources a survey publishes for a whole season (MOA's moa2ogle.txt), not per event.
 SEASON_CROSSREF_SOURCES = {source for survey in SURVEYS for source in survey.season_crossref_sources}
@@ -38,8 +36,7 @@ class DatabaseWriter:
     """Alerts, cross-references and problems are kept in memory and written at the end; photometry goes
     straight into its table with executemany, all in one transaction."""
 
-    def __init__(self, path, previous=None, fit=True, workers=1):
-        self.fit, self.workers = fit, workers
+    def __init__(self, path, previous=None):
         self.path = Path(path)
         self.path.unlink(missing_ok=True)
         self.incremental = previous is not None
@@ -205,33 +202,30 @@ class DatabaseWriter:
         return sorted(problems, key=lambda p: (p["survey"] or "", p["season"] or 0, p["alert_name"] or "",
                                                p["kind"], p["url"] or "", p["line"] or 0, p["detail"] or ""))
 
-    def finish(self, report, build_info, history=None, radius_arcsec=crossmatch.DEFAULT_RADIUS_ARCSEC):
-        records = sorted(self.alerts.values(), key=lambda r: r["alert_id"])
-        first_seen = history.first_seen() if history else {}
-        add_galactic_coordinates(records)
+    def published_crossrefs(self):
+        """{(alert_name, other_name, source): published_as} of every cross-reference a loaded alert publishes
+        (its own, and its season's), in name order."""
         crossrefs = {(name, other, source): published_as
                      for name, found in self.event_crossrefs.items() for other, source, published_as in found}
         crossrefs.update({(name, other, source): published_as for found in self.season_crossrefs.values()
                           for name, other, source, published_as in found})
-        published = [key for key in sorted(crossrefs) if key[0] in self.alerts]
-        matches = crossmatch.crossmatch_rows(records, published, radius_arcsec)
-        events, event_of = crossmatch.event_rows(records, matches, published)
-        report.notes.extend(crossmatch.recovery_of_published(records, published, matches, radius_arcsec))
-        for record in records:
-            record["survey_fit_flags"] = BY_NAME[record["survey"]].fit_flags(record)
-            record["event_id"] = event_of[record["alert_name"]]
-            record["first_seen"] = first_seen.get(record["alert_name"]) or record.get("fetched_at")
+        return {key: crossrefs[key] for key in sorted(crossrefs) if key[0] in self.alerts}
+
+    def write_tables(self, linked, report, build_info):
+        """The small tables, whole: the alerts and the events they were linked into (load.link_events), the
+        crossmatches and cross-references, the sources, every problem, what each alert was read from, and the
+        build's facts."""
         report.problems = self.problems(report)
         for table in schema.REWRITTEN_TABLES if self.incremental else ():
             self.db.execute(f"DELETE FROM {table}")
-        insert(self.db, "alerts", schema.ALERT_COLUMNS, records)
+        insert(self.db, "alerts", schema.ALERT_COLUMNS, linked.alerts)
         self.db.execute("INSERT INTO alerts_fts(alerts_fts) VALUES ('rebuild')")
-        insert(self.db, "events", schema.EVENT_COLUMNS, events)
+        insert(self.db, "events", schema.EVENT_COLUMNS, linked.events)
         self.db.executemany("INSERT INTO hst_windows VALUES (?, ?, ?, ?)",
-                            hst_window_rows(events, datetime.date.fromisoformat(build_info["built_at"][:10])))
-        insert(self.db, "crossmatches", schema.CROSSMATCH_COLUMNS, matches)
+                            hst_window_rows(linked.events, datetime.date.fromisoformat(build_info["built_at"][:10])))
+        insert(self.db, "crossmatches", schema.CROSSMATCH_COLUMNS, linked.matches)
         self.db.executemany("INSERT INTO published_crossrefs VALUES (?, ?, ?, ?)",
-                            [(*key, crossrefs[key]) for key in published])
+                            [(*key, published_as) for key, published_as in linked.crossrefs.items()])
         self.db.executemany("INSERT INTO sources VALUES (:survey, :name, :home_url, :data_url, :credit, :data_policy)",
                             [survey.source for survey in SURVEYS])
         self.db.executemany(
@@ -242,12 +236,14 @@ class DatabaseWriter:
                              for name, (key, reads, fetched_from) in sorted(self.inputs.items()) if name in self.alerts])
         self.db.executemany("INSERT INTO build_info VALUES (?, ?)",
                             sorted({**build_info, "schema": schema.VERSION}.items()))
-        if self.fit:
-            update_fits(self.db, events, records, self.inputs, build_info["built_at"], self.workers, report)
-            update_lens_classes(self.db, report)
-        else:
-            for table in FIT_TABLES + ("lens_classes",):
-                self.db.execute(f"DELETE FROM {table}")
+
+    def clear(self, tables):
+        for table in tables:
+            self.db.execute(f"DELETE FROM {table}")
+
+    def commit(self, history=None):
+        """The history copied in, then one COMMIT of the whole build; the planner's statistics, and a full
+        build's file rewritten compact."""
         if history:
             history.copy_into(self.db)
         self.db.execute("COMMIT")

@@ -1,4 +1,8 @@
-"""The load stage: read the mirror, write a new database file, and swap it in only once it is complete.
+"""The load stage: read the mirror, write a new database file, and swap it in only once it is complete. `build`
+reads as its stages, one a line: read the seasons (seasons.py, on every core), refuse a season that lost its
+alerts, record the history, link the alerts into physical events (the crossmatch), write the tables
+(writer.py), fit every event whose data changed (fit/stage.py) and classify its lens (lens_class.py), commit,
+swap.
 
 A failed or interrupted build leaves the previous database in place: everything is written to
 `<db>.building`, which replaces `<db>` atomically at the very end. By default the build is incremental: the new
@@ -13,9 +17,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from . import schema
-from .registry import SURVEYS
-from .report import Report
+from .. import crossmatch, schema
+from ..fit.stage import FIT_TABLES, update_fits
+from ..lens_class import update_lens_classes
+from ..registry import BY_NAME, SURVEYS
+from ..report import Report
+from ..sky import add_galactic_coordinates
+from .seasons import read_seasons
 from .writer import DatabaseWriter
 
 # A file at the top of a mirror that marks its contents as generated demo data.
@@ -104,30 +112,28 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
     db_path = Path(db_path)
     report = report or Report()
     observed_at = observed_at or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    previous = None if full else carried_from(db_path)
     workers = workers or os.cpu_count() or 1
-    writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"), previous, fit=fit, workers=workers)
+    writer = DatabaseWriter(db_path.with_name(db_path.name + ".building"), None if full else carried_from(db_path))
     if history:  # what this build adds to the history is kept only once its database is in place
         history.hold()
     try:
-        for survey, seasons in plan:
-            survey.load(mirror, writer, report, seasons=seasons, events=events, progress=progress,
-                        today=today, bands=bands, workers=workers)
-        drops = [] if force else alert_drops(db_path, writer.alerts.values())
-        if drops:
-            raise DropRefused("; ".join(drops))
+        read_seasons(plan, mirror, writer, report, events=events, progress=progress, today=today, bands=bands,
+                     workers=workers)
+        refuse_drops(db_path, writer.alerts.values(), force)
         if history:
             report.notes.append(f"parameter history: {history.record(writer.alerts.values(), observed_at)} "
                                 f"alerts new or changed since the last build")
         if on_loaded:
             on_loaded(report)
-        present = {alert["survey"] for alert in writer.alerts.values()}
-        writer.finish(report, {
-            "built_at": observed_at,
-            "mirror": mirror.root.name,  # its name: the server's paths are not the public's business
-            "synthetic": "1" if (mirror.root / SYNTHETIC_MARKER).is_file() else "0",
-            "surveys": " ".join(survey.name for survey in SURVEYS if survey.name in present),
-        }, history)
+        linked = link_events(writer, report, history)
+        info = build_info(mirror, observed_at, linked.alerts)
+        writer.write_tables(linked, report, info)
+        if fit:
+            update_fits(writer.db, linked.events, linked.alerts, writer.inputs, observed_at, workers, report)
+            update_lens_classes(writer.db, report)
+        else:
+            writer.clear(FIT_TABLES + ("lens_classes",))
+        writer.commit(history)
     except BaseException:
         writer.abandon()
         if history:
@@ -137,3 +143,46 @@ def build(mirror, db_path, plan, *, events=None, progress=None, today=None, repo
     if history:
         history.commit()
     return report
+
+
+def refuse_drops(db_path, alerts, force):
+    """DropRefused, unless `force`, when a survey-season lost more than DROP_LIMIT of its alerts or points."""
+    drops = [] if force else alert_drops(db_path, alerts)
+    if drops:
+        raise DropRefused("; ".join(drops))
+
+
+class Linked:
+    """The alerts (rows, in alert_id order), the physical events they were linked into, the crossmatches and
+    the published cross-references ({(alert_name, other_name, source): published_as})."""
+
+    def __init__(self, alerts, events, matches, crossrefs):
+        self.alerts, self.events, self.matches, self.crossrefs = alerts, events, matches, crossrefs
+
+
+def link_events(writer, report, history=None, radius_arcsec=crossmatch.DEFAULT_RADIUS_ARCSEC):
+    """The crossmatch: each alert's galactic coordinates and survey fit flags, the physical event it belongs to
+    (crossmatch.py: by position and by the surveys' published cross-references; how many published pairs the
+    positions recover goes into the report) and when it was first seen (the history, else its file's time)."""
+    alerts = sorted(writer.alerts.values(), key=lambda r: r["alert_id"])
+    add_galactic_coordinates(alerts)
+    crossrefs = writer.published_crossrefs()
+    published = list(crossrefs)
+    matches = crossmatch.crossmatch_rows(alerts, published, radius_arcsec)
+    events, event_of = crossmatch.event_rows(alerts, matches, published)
+    report.notes.extend(crossmatch.recovery_of_published(alerts, published, matches, radius_arcsec))
+    first_seen = history.first_seen() if history else {}
+    for alert in alerts:
+        alert["survey_fit_flags"] = BY_NAME[alert["survey"]].fit_flags(alert)
+        alert["event_id"] = event_of[alert["alert_name"]]
+        alert["first_seen"] = first_seen.get(alert["alert_name"]) or alert.get("fetched_at")
+    return Linked(alerts, events, matches, crossrefs)
+
+
+def build_info(mirror, built_at, alerts):
+    """The build_info table's facts: when, from which mirror (by name: the server's paths are not the public's
+    business), whether it is SYNTHETIC demo data, which surveys it holds."""
+    present = {alert["survey"] for alert in alerts}
+    return {"built_at": built_at, "mirror": mirror.root.name,
+            "synthetic": "1" if (mirror.root / SYNTHETIC_MARKER).is_file() else "0",
+            "surveys": " ".join(survey.name for survey in SURVEYS if survey.name in present)}
