@@ -3,7 +3,7 @@ package's functions with timers (nothing in the package changes; the wrappers ar
 
 In the main process (the writer): the copy of the previous database (load.writer.copy_file), reading it
 (read_previous), the carry-over checks (carry: a stat of every file an event was read from), inserting events
-(add_event, of which Points.stored converts to integers), each survey's seasons (load.seasons.read_season), and
+(add_alert, of which Points.stored converts to integers), each survey's seasons (load.seasons.read_season), and
 "finish", the stages after the reading (load.build's): the crossmatch (link_events), the tables written, the fits
 and lens classes, then COMMIT, ANALYZE and VACUUM, told apart by SQLite's trace callback.
 
@@ -11,7 +11,7 @@ In the processes that read events (forked, so the wrappers are theirs too), in C
 processes share two cores, so wall time would count waiting): each event's reading (read_one), and inside it the
 pandas parse (parsing.fast_numbers), pysis.tar.gz unpacking, HTML pages (BeautifulSoup), MOA's
 heliocentric correction and making Points (fixed point, decimals). Those times travel back with the
-event (an attribute of the pickled Event) and are summed by survey.
+event (an attribute of the pickled AlertReading) and are summed by survey.
 """
 
 import collections
@@ -90,23 +90,23 @@ def measured():
     def read_one_timed(survey, season, name):
         _STEPS.clear()
         start = time.process_time()
-        event = read_one(survey, season, name)
-        event.bench_seconds = {"read": time.process_time() - start, **_STEPS}
-        return event
+        alert = read_one(survey, season, name)
+        alert.bench_seconds = {"read": time.process_time() - start, **_STEPS}
+        return alert
 
     patch(reading, "read_one", read_one_timed)
-    add_event = writer.DatabaseWriter.add_event
+    add_alert = writer.DatabaseWriter.add_alert
 
-    def add_event_timed(self, event):
+    def add_alert_timed(self, alert):
         start = time.perf_counter()
         try:
-            return add_event(self, event)
+            return add_alert(self, alert)
         finally:
             phases.main["insert"] += time.perf_counter() - start
-            phases.reading[event.survey].update(getattr(event, "bench_seconds", {}))
-            phases.events[event.survey] += 1
+            phases.reading[alert.survey].update(getattr(alert, "bench_seconds", {}))
+            phases.events[alert.survey] += 1
 
-    patch(writer.DatabaseWriter, "add_event", add_event_timed)
+    patch(writer.DatabaseWriter, "add_alert", add_alert_timed)
     patch(writer, "copy_file", timed(writer.copy_file, add_main("copy")))
     for name, key in [("read_previous", "read previous"), ("carry", "carry-over checks"),
                       ("forget_others", "forget others")]:

@@ -20,7 +20,7 @@ from microlensing_to_sqlite.fetch import fetcher as fetch_module
 from microlensing_to_sqlite.mirror import Mirror
 
 from .replay import ReplayServer, difference, requests_in
-from .season import SEASON, TODAY, Season
+from .season import SEASON, TODAY, SyntheticSeason
 
 
 @contextlib.contextmanager
@@ -94,7 +94,7 @@ def run(work, ogle_events=2000, kmt_events=3000, kmt_points=(300, 800), pool=40,
         latency=0.1, serial_sample=150, changed=0.10, seed=7):
     work = Path(work)
     start = time.perf_counter()
-    season = Season(work / "origin", ogle_events, kmt_events, pool, seed, tuple(kmt_points))
+    season = SyntheticSeason(work / "origin", ogle_events, kmt_events, pool, seed, tuple(kmt_points))
     generate_seconds = time.perf_counter() - start
     mirror, db, log = work / "mirror", work / "microlensing.db", work / "build.log"
     common = ["--mirror", str(mirror), "--db", str(db), "--surveys", "ogle", "kmtnet", "--rate", f"{rate:g}",

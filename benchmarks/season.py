@@ -77,7 +77,7 @@ def link(source, target):
     os.link(source, target)
 
 
-class Season:
+class SyntheticSeason:
     """The generated season: the mirror the replay server serves, and what it holds."""
 
     def __init__(self, root, ogle_events=2000, kmt_events=3000, pool_size=40, seed=7, kmt_points=(1000, 2700)):

@@ -87,7 +87,8 @@ def parse_arguments(argv):
     parser.add_argument("--years", nargs="+", type=year, metavar="YEAR",
                         help="seasons to build (default: every season of each survey)")
     parser.add_argument("--events", nargs="+", metavar="NAME",
-                        help="only these alerts, by full name (OGLE-2025-BLG-0368); listed or not")
+                        help="only these alerts, by full name (OGLE-2025-BLG-0368); listed or not (the "
+                             "surveys' word is 'event': here an event is what the crossmatch joins)")
     parser.add_argument("--bands", nargs="+", default=["I"], choices=["I", "V"],
                         help="photometric bands to load where a survey has several (KMTNet: I, V); default I")
     parser.add_argument("--debug", action="store_true", help="on an unexpected error, show the whole traceback")

@@ -1,7 +1,7 @@
-"""Reading events: what one event's files give (an `Event`), what it was read from (so that the next build can
-tell whether anything changed), and reading many events on every core while the writer inserts.
+"""Reading alerts: what one alert's files give (an `AlertReading`), what it was read from (so that the next build can
+tell whether anything changed), and reading many alerts on every core while the writer inserts.
 
-A survey's `read_event` fills an Event from the mirror and nothing else: no database, no shared state. So events
+A survey's `read_alert` fills an AlertReading from the mirror and nothing else: no database, no shared state. So alerts
 are read in worker processes (forked, so they share the season's list without copying it), and the writer, in
 the main process, takes them in alert_id order.
 """
@@ -12,12 +12,12 @@ import json
 import multiprocessing
 import os
 
-# Below this many events a season is read in the main process: forking workers would cost more than it saves.
+# Below this many alerts a season is read in the main process: forking workers would cost more than it saves.
 PARALLEL_FROM = 24
 
 
-class Event:
-    """What reading one event gave: its alert row, its lightcurves, the cross-references it publishes, the
+class AlertReading:
+    """What reading one alert gave: its row, its lightcurves, the cross-references it publishes, the
     problems and counts of its files, and what it was read from."""
 
     def __init__(self, survey, name):
@@ -31,7 +31,7 @@ class Event:
         self.key = None             # what the season's list and context said of it (Survey.inputs_key)
         self.reads = None           # the files it was read from, with their size and time (ReadingLog.reads)
 
-    # The report's interface, so that parse_mirrored reports an event's files to the event.
+    # The report's interface, so that parse_mirrored reports an alert's files to its reading.
     def problem(self, kind, survey, season, url, detail, alert_name=None, line=None):
         self.problems.append({"survey": survey, "season": season, "alert_name": alert_name, "kind": kind,
                               "url": url, "line": line, "detail": detail})
@@ -48,7 +48,7 @@ class Event:
 
 
 class ReadingLog:
-    """A mirror that notes every file and folder read through it, for the inputs of an event."""
+    """A mirror that notes every file and folder read through it, for the inputs of an alert."""
 
     def __init__(self, mirror):
         self.mirror, self.files, self.folders = mirror, set(), set()
@@ -103,18 +103,18 @@ def canonical_json(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
-# Reading many events ------------------------------------------------------------------------------------------
+# Reading many alerts ------------------------------------------------------------------------------------------
 
 _WORK = None  # (survey, season) for the forked workers
 
 
 def read_one(survey, season, name):
-    event = Event(survey.name, name)
+    alert = AlertReading(survey.name, name)
     log = ReadingLog(season.mirror)
-    event.complete = survey.read_event(season.reading_through(log), name, event)
-    event.key = survey.inputs_key(season, name)
-    event.reads = log.reads()
-    return event
+    alert.complete = survey.read_alert(season.reading_through(log), name, alert)
+    alert.key = survey.inputs_key(season, name)
+    alert.reads = log.reads()
+    return alert
 
 
 def _read_in_worker(name):
@@ -122,8 +122,8 @@ def _read_in_worker(name):
     return read_one(survey, season, name)
 
 
-def read_events(survey, season, names, workers=1):
-    """Each event of `names` read, in order; on `workers` processes when there are enough of them."""
+def read_alerts(survey, season, names, workers=1):
+    """Each alert of `names` read, in order; on `workers` processes when there are enough of them."""
     global _WORK
     if workers <= 1 or len(names) < PARALLEL_FROM:
         for name in names:

@@ -31,7 +31,7 @@ class Report:
         self.count(survey, season, kind)
 
     def absorb(self, event, survey, season):
-        """The problems and counts of an event read (reading.Event)."""
+        """The problems and counts of an event read (reading.AlertReading)."""
         with self.lock:
             self.problems.extend(event.problems)
             self.counts[(survey, season)].update(event.counts)

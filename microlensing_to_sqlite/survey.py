@@ -3,6 +3,7 @@
 The core (the command line, the fetch stage, the load, the crossmatch, the name resolver, the demo and the
 tests) knows the surveys only through the `Survey` instances listed in `registry.SURVEYS`. A survey's package
 subclasses `Survey`, sets its naming and its source, and implements the methods marked "a survey implements".
+template_survey/ is a runnable template of such a package (a fictional survey that a test registers and builds).
 
 The lifecycle, for each survey and season the plan names:
 
@@ -11,9 +12,9 @@ The lifecycle, for each survey and season the plan names:
 2. Load (load/seasons.py) reads only the mirror. It reads the season list (`season_list`), takes every event
    it names plus every event the mirror holds files for (`mirrored_events`), and for each, in alert_id order,
    either carries the event over from the database being replaced (when neither its line in the list nor any
-   file it was read from changed: `inputs_key`) or reads it again: `read_event(season, name, event)` fills an
-   `reading.Event` from the mirror alone, so that events are read on every core (an event read again with fewer
-   points, and a file missing or bad, keeps the points it had: load.writer.DatabaseWriter.add_event).
+   file it was read from changed: `inputs_key`) or reads it again: `read_alert(season, name, alert)` fills an
+   `reading.AlertReading` from the mirror alone, so that alerts are read on every core (an alert read again with fewer
+   points, and a file missing or bad, keeps the points it had: load.writer.DatabaseWriter.add_alert).
    `before_season` may add what concerns the whole season (MOA's cross-identifications, for instance).
 
 Every parser a survey uses raises `parsing.ParseError` on text it does not recognise; the load reports the file
@@ -63,10 +64,10 @@ class Naming:
 
 
 @dataclass
-class Season:
-    """What reading one season of one survey shares between its events."""
+class SeasonReading:
+    """What reading one season of one survey shares between its alerts (the season itself is `year`)."""
     mirror: object
-    season: int
+    year: int
     listed: dict                  # the season list's records by AlertName
     whole: bool                   # the whole season (not just the events named with --events)
     today: datetime.date
@@ -171,7 +172,7 @@ class Survey:
         """Events the mirror holds files for, listed or not."""
         return []
 
-    # The load (load/seasons.py): a survey implements read_event.
+    # The load (load/seasons.py): a survey implements read_alert.
 
     def inputs_key(self, season, name):
         """What decides an event's alert row besides its own files: its line in the season list (but not when
@@ -181,7 +182,7 @@ class Survey:
         return canonical_json([listed, self.event_context(season, name)])
 
     def event_context(self, season, name):
-        """Anything besides the files and the list that read_event depends on (the bands asked for, ...)."""
+        """Anything besides the files and the list that read_alert depends on (the bands asked for, ...)."""
         return {"bands": sorted(season.bands)}
 
     def before_season(self, season, writer, report):
@@ -191,8 +192,8 @@ class Survey:
         """Work that every process reading the season's events would otherwise repeat, done once in this process
         just before they are forked (they inherit it). Nothing by default."""
 
-    def read_event(self, season, name, event):
-        """Fill the event (reading.Event) from season.mirror alone: its alert row (`event.record`, with
+    def read_alert(self, season, name, alert):
+        """Fill the alert's reading (reading.AlertReading) from season.mirror alone: its row (`alert.record`, with
         "fetched_at" and the URL it came from, "fetched_from"), its lightcurves and cross-references, its files'
         problems; True if none of its files was bad or missing."""
         raise NotImplementedError

@@ -74,7 +74,7 @@ def test_every_method_the_readmes_survey_example_names_exists():
 
 def test_every_method_survey_py_says_a_survey_calls_exists():
     named = set(re.findall(r"`(\w+)\(", survey.__doc__))
-    assert {"read_event", "list_urls", "event_urls"} <= named
+    assert {"read_alert", "list_urls", "event_urls"} <= named
     assert not [n for n in named if not hasattr(survey.Survey, n)]
 
 

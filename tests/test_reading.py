@@ -21,12 +21,12 @@ def no_reading(monkeypatch):
 def test_a_season_read_on_several_cores_is_prepared_once_before_forking(monkeypatch):
     no_reading(monkeypatch)
     survey, names = Recording(), list(range(reading.PARALLEL_FROM))
-    assert list(reading.read_events(survey, "season", names, workers=2)) == names
+    assert list(reading.read_alerts(survey, "season", names, workers=2)) == names
     assert survey.prepared == ["season"]
 
 
 def test_a_season_read_in_this_process_is_not_prepared(monkeypatch):
     no_reading(monkeypatch)
     survey = Recording()
-    assert list(reading.read_events(survey, "season", [1, 2], workers=2)) == [1, 2]
+    assert list(reading.read_alerts(survey, "season", [1, 2], workers=2)) == [1, 2]
     assert survey.prepared == []

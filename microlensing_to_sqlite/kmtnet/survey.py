@@ -69,14 +69,14 @@ class Kmtnet(Survey):
             if re.fullmatch(rf"KB{season % 100:02d}\d{{4}}", entry):
                 yield AlertName(self.name, season, "BLG", int(entry[4:]))
 
-    def read_event(self, season, name, event):
+    def read_alert(self, season, name, alert):
         """The alert row, cross-references and photometry; False if a file was bad or missing."""
         mirror = season.mirror
         record = dict(season.listed.get(name) or {})
         view_url = site.view_url(name)
-        view = parse_mirrored(mirror, event, self.name, name.season, view_url, parse_view_page, alert_name=name.full)
+        view = parse_mirrored(mirror, alert, self.name, name.season, view_url, parse_view_page, alert_name=name.full)
         if view is not None and view["name"] != name:
-            event.problem(PARSE_ERROR, self.name, name.season, view_url,
+            alert.problem(PARSE_ERROR, self.name, name.season, view_url,
                           f"the page is about {view['name'].full}, not {name.full}", name.full)
             view = None
         if view is not None:
@@ -84,7 +84,7 @@ class Kmtnet(Survey):
                 try:
                     record = view_record(view, view_url)
                 except ParseError as error:
-                    event.problem(PARSE_ERROR, self.name, name.season, view_url, error.reason, name.full)
+                    alert.problem(PARSE_ERROR, self.name, name.season, view_url, error.reason, name.full)
             record["alert_date"] = view["alert_date"]
             if "fetched_at" not in record:
                 record.update(fetched_at=mirror.fetched_at(view_url), fetched_from=view_url)
@@ -96,14 +96,14 @@ class Kmtnet(Survey):
         )
         if record.get("k2_flag"):
             record["remarks"] = "In the K2 Campaign 9 field (listpage K2 flag)."
-        event.record = record
+        alert.record = record
         for token in record.get("related", []):
             other = related_names([token])[0]
-            event.add_crossref(other.full, "kmtnet_related", token)
-        complete = self.read_photometry(season, name, pysis_files(mirror, name, view), event)
+            alert.add_crossref(other.full, "kmtnet_related", token)
+        complete = self.read_photometry(season, name, pysis_files(mirror, name, view), alert)
         return view is not None and complete
 
-    def read_photometry(self, season, name, files, event):
+    def read_photometry(self, season, name, files, alert):
         mirror = season.mirror
         complete = True
         bundle = None
@@ -112,7 +112,7 @@ class Kmtnet(Survey):
             try:
                 telescope, band = pysis_telescope_and_band(file_name)
             except ParseError as error:
-                event.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full)
+                alert.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full)
                 complete = False
                 continue
             if band not in season.bands:
@@ -120,30 +120,30 @@ class Kmtnet(Survey):
             try:
                 text = mirror.read_text(url)
                 if text is None:
-                    bundle = self.bundled_files(season, name, event) if bundle is None else bundle
+                    bundle = self.bundled_files(season, name, alert) if bundle is None else bundle
                     text = bundle.get(file_name)
                     if text is None:
-                        event.problem(MISSING, self.name, name.season, url, "not in the mirror", name.full)
+                        alert.problem(MISSING, self.name, name.season, url, "not in the mirror", name.full)
                         complete = False
                         continue
                     url = f"{site.pysis_tarball_url(name)}#{file_name}"
                 lightcurve = parse_pysis(text, source=url)
             except ParseError as error:
-                event.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full, error.line)
+                alert.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full, error.line)
                 complete = False
                 continue
-            event.count(self.name, name.season, "dropped_non_finite", lightcurve.dropped_non_finite)
-            event.add_lightcurve(telescope, band, lightcurve.points)
+            alert.count(self.name, name.season, "dropped_non_finite", lightcurve.dropped_non_finite)
+            alert.add_lightcurve(telescope, band, lightcurve.points)
         return complete
 
-    def bundled_files(self, season, name, event):
+    def bundled_files(self, season, name, alert):
         """The .pysis files in the event's pysis.tar.gz, by base name ({} if there is no readable bundle)."""
         url = site.pysis_tarball_url(name)
         try:
             data = season.mirror.read_bytes(url)
             return {} if data is None else pysis_members(data)
         except (BundleError, ParseError) as error:
-            event.problem(PARSE_ERROR, self.name, name.season, url, getattr(error, "reason", str(error)), name.full)
+            alert.problem(PARSE_ERROR, self.name, name.season, url, getattr(error, "reason", str(error)), name.full)
             return {}
 
     def write_demo_season(self, mirror, rng, season, alerts, today_hjd):

@@ -1,12 +1,12 @@
 """The load's first stage: each survey's seasons read from the mirror alone, each event carried over from the
 database being replaced when nothing it was read from changed, else read again on every core
-(reading.read_events)."""
+(reading.read_alerts)."""
 
 import datetime
 
-from ..reading import read_events
+from ..reading import read_alerts
 from ..report import NOT_FOUND
-from ..survey import Season
+from ..survey import SeasonReading
 
 
 def read_seasons(plan, mirror, writer, report, *, events=None, progress=None, today=None, bands=("I",), workers=1):
@@ -20,7 +20,7 @@ def read_seasons(plan, mirror, writer, report, *, events=None, progress=None, to
 def read_season(survey, mirror, writer, report, number, wanted, progress, today, bands, workers):
     """One season: every event its list names and every event the mirror holds files for (`mirrored_events`),
     or only the `wanted` ones, in alert_id order."""
-    season = Season(mirror, number, {}, wanted is None, today or datetime.date.today(), tuple(bands))
+    season = SeasonReading(mirror, number, {}, wanted is None, today or datetime.date.today(), tuple(bands))
     season.listed = survey.season_list(mirror, number, report, quiet=not season.whole)
     if season.whole:
         writer.start_season(survey.name, number)
@@ -47,14 +47,14 @@ def read_season(survey, mirror, writer, report, number, wanted, progress, today,
             report.count(survey.name, number, "carried")
     if progress:
         progress.start(f"load {survey.name} {number}", len(due))
-    for event in read_events(survey, season, due, workers):
-        points = writer.add_event(event)  # first: it may add a problem (the previous points kept)
-        report.absorb(event, survey.name, number)
+    for alert in read_alerts(survey, season, due, workers):
+        points = writer.add_alert(alert)  # first: it may add a problem (the previous points kept)
+        report.absorb(alert, survey.name, number)
         report.count(survey.name, number, "alerts")
         report.count(survey.name, number, "photometry", points)
         report.count(survey.name, number, "read")
         if progress:
-            progress.advance(error=not event.complete)
+            progress.advance(error=not alert.complete)
     if progress:
         progress.finish()
 

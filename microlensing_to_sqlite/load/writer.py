@@ -50,9 +50,9 @@ class DatabaseWriter:
             self.db.executescript(schema.SCHEMA)
         self.db.execute("BEGIN")
         self.alerts = {}                # alert_name: its row
-        self.event_crossrefs = {}       # alert_name: [(other_name, source, published_as)]
+        self.alert_crossrefs = {}       # alert_name: [(other_name, source, published_as)]
         self.season_crossrefs = {}      # (survey, season): [(alert_name, other_name, source, published_as)]
-        self.event_problems = {}        # alert_name: [problem]
+        self.alert_problems = {}        # alert_name: [problem]
         self.season_problems = {}       # (survey, season): [problem], carried over from the previous build
         self.inputs = {}                # alert_name: (inputs key, reads, the file fetched_at is the time of)
         if self.incremental:
@@ -72,7 +72,7 @@ class DatabaseWriter:
                 self.season_crossrefs.setdefault((alert["survey"], alert["season"]), []).append(
                     (name, other, source, published_as))
             else:
-                self.event_crossrefs.setdefault(name, []).append((other, source, published_as))
+                self.alert_crossrefs.setdefault(name, []).append((other, source, published_as))
         for row in self.db.execute("SELECT survey, season, alert_name, kind, url, line, detail FROM build_problems"):
             problem = dict(row)
             if problem["kind"] in RUN_PROBLEMS:
@@ -80,7 +80,7 @@ class DatabaseWriter:
             if problem["alert_name"] is None:
                 self.season_problems.setdefault((problem["survey"], problem["season"]), []).append(problem)
             else:
-                self.event_problems.setdefault(problem["alert_name"], []).append(problem)
+                self.alert_problems.setdefault(problem["alert_name"], []).append(problem)
         for name, key, reads, fetched_from in self.db.execute("SELECT * FROM event_inputs"):
             self.inputs[name] = (key, json.loads(reads), fetched_from)
         self.db.row_factory = None
@@ -101,7 +101,7 @@ class DatabaseWriter:
         it was), with fetched_at refreshed as a new reading would give it; None if it must be read again."""
         if name not in self.alerts or name not in self.inputs:
             return None
-        if any(p["kind"] == KEPT_PREVIOUS for p in self.event_problems.get(name, [])):
+        if any(p["kind"] == KEPT_PREVIOUS for p in self.alert_problems.get(name, [])):
             return None  # its points are of an older reading: read it again, to keep them or to replace them
         previous_key, reads, fetched_from = self.inputs[name]
         if previous_key != key or reads_now(mirror, reads) != reads:
@@ -114,8 +114,8 @@ class DatabaseWriter:
     def drop_alert(self, name):
         """Remove an alert and everything of it (its photometry too)."""
         record = self.alerts.pop(name, None)
-        self.event_crossrefs.pop(name, None)
-        self.event_problems.pop(name, None)
+        self.alert_crossrefs.pop(name, None)
+        self.alert_problems.pop(name, None)
         self.inputs.pop(name, None)
         if record is not None and self.incremental:
             first = record["alert_id"] * LIGHTCURVES_PER_ALERT
@@ -130,42 +130,42 @@ class DatabaseWriter:
         """Cross-references published for the whole season: (alert_name, other_name, source, published_as)."""
         self.season_crossrefs[(survey, season)] = list(rows)
 
-    def add_event(self, event):
-        """Add an event read from the mirror (reading.Event), in place of any previous version of it; return
+    def add_alert(self, alert):
+        """Add an alert read from the mirror (reading.AlertReading), in place of any previous version of it; return
         how many photometric points it has.
 
-        An event that now has fewer points than the database being replaced gave it, and a file that is missing
+        An alert that now has fewer points than the database being replaced gave it, and a file that is missing
         or does not parse, keeps its previous points, sparkline and inputs (so that its fit is kept too): a
         site that lost its files for a night, or a damaged mirror, is not news. The alert row is the new one;
-        the event gets a problem that says so (added to `event`, before the report takes its problems)."""
-        name = event.name.full
-        record = dict(event.record)
+        the alert gets a problem that says so (added to `alert`, before the report takes its problems)."""
+        name = alert.name.full
+        record = dict(alert.record)
         fetched_from = record.pop("fetched_from", None)
-        kept = self.previous_points_to_keep(event)
+        kept = self.previous_points_to_keep(alert)
         if kept:
             record["n_photometry"] = kept
             # A file that does not parse says more than the files it held (a bundle's members), else the last
             # file read is the one that had the points (the surveys read their photometry last).
-            cause = next((p for p in event.problems if p["kind"] != MISSING), event.problems[-1])
+            cause = next((p for p in alert.problems if p["kind"] != MISSING), alert.problems[-1])
             what = "missing from the mirror" if cause["kind"] == MISSING else f"does not parse ({cause['detail']})"
-            event.problem(KEPT_PREVIOUS, event.survey, event.name.season, cause["url"],
+            alert.problem(KEPT_PREVIOUS, alert.survey, alert.name.season, cause["url"],
                           f"{what}: the {kept:,} points of the previous build are kept", name)
         else:
             self.drop_alert(name)
-            record["n_photometry"] = self.add_lightcurves(event.name.alert_id, event.survey, event.lightcurves,
+            record["n_photometry"] = self.add_lightcurves(alert.name.alert_id, alert.survey, alert.lightcurves,
                                                           (record.get("t0"), record.get("tE")))
-            self.inputs[name] = (event.key, event.reads, fetched_from)
+            self.inputs[name] = (alert.key, alert.reads, fetched_from)
         self.alerts[name] = record
-        self.event_crossrefs[name] = list(event.crossrefs)
-        self.event_problems[name] = list(event.problems)
+        self.alert_crossrefs[name] = list(alert.crossrefs)
+        self.alert_problems[name] = list(alert.problems)
         return record["n_photometry"]
 
-    def previous_points_to_keep(self, event):
-        """How many points the database being replaced has of the event, if it is to keep them; else None."""
-        previous = self.alerts.get(event.name.full) if self.incremental else None
-        if not (previous and previous["n_photometry"] and event.problems):
+    def previous_points_to_keep(self, alert):
+        """How many points the database being replaced has of the alert, if it is to keep them; else None."""
+        previous = self.alerts.get(alert.name.full) if self.incremental else None
+        if not (previous and previous["n_photometry"] and alert.problems):
             return None
-        read_now = sum(len(points) for _, _, points in merged(event.lightcurves))
+        read_now = sum(len(points) for _, _, points in merged(alert.lightcurves))
         return previous["n_photometry"] if read_now < previous["n_photometry"] else None
 
     def add_lightcurves(self, alert_id, survey, lightcurves, peak=(None, None)):
@@ -198,7 +198,7 @@ class DatabaseWriter:
         """Every problem the database keeps: the mirror's (carried or found now) and this run's downloads."""
         problems = [p for p in report.problems if p["alert_name"] is None or p["kind"] in RUN_PROBLEMS]
         problems += [p for found in self.season_problems.values() for p in found]
-        problems += [p for name in self.alerts for p in self.event_problems.get(name, [])]
+        problems += [p for name in self.alerts for p in self.alert_problems.get(name, [])]
         return sorted(problems, key=lambda p: (p["survey"] or "", p["season"] or 0, p["alert_name"] or "",
                                                p["kind"], p["url"] or "", p["line"] or 0, p["detail"] or ""))
 
@@ -206,7 +206,7 @@ class DatabaseWriter:
         """{(alert_name, other_name, source): published_as} of every cross-reference a loaded alert publishes
         (its own, and its season's), in name order."""
         crossrefs = {(name, other, source): published_as
-                     for name, found in self.event_crossrefs.items() for other, source, published_as in found}
+                     for name, found in self.alert_crossrefs.items() for other, source, published_as in found}
         crossrefs.update({(name, other, source): published_as for found in self.season_crossrefs.values()
                           for name, other, source, published_as in found})
         return {key: crossrefs[key] for key in sorted(crossrefs) if key[0] in self.alerts}

@@ -97,32 +97,32 @@ class Moa(Survey):
     def before_season(self, season, writer, report):
         """MOA's assessments (alert.php) and its OGLE cross-identifications (moa2ogle.txt), up to 2024."""
         season.extras["assessments"] = {}
-        if not (old_layout(season.season) and season.whole):
+        if not (old_layout(season.year) and season.whole):
             return
-        page = parse_mirrored(season.mirror, report, self.name, season.season, site.alert_php_url(season.season),
+        page = parse_mirrored(season.mirror, report, self.name, season.year, site.alert_php_url(season.year),
                               parse_alert_page)
         season.extras["assessments"] = page["assessments"] if page else {}
-        pairs = parse_mirrored(season.mirror, report, self.name, season.season, site.moa2ogle_url(season.season),
+        pairs = parse_mirrored(season.mirror, report, self.name, season.year, site.moa2ogle_url(season.year),
                                parse_moa2ogle) or []
-        writer.season_crossrefs_found(self.name, season.season, [(moa.full, ogle.full, "moa2ogle", ogle.full)
+        writer.season_crossrefs_found(self.name, season.year, [(moa.full, ogle.full, "moa2ogle", ogle.full)
                                                                  for moa, ogle in pairs])
 
     def before_forking(self, season):
         """The Earth's ephemeris for the heliocentric correction, tabulated once over the years MOA's
         whole-baseline lightcurves span (seconds of CPU), rather than again in each reading process."""
-        last = hjd_today(datetime.date(season.season + 1, 12, 31)) + HJD_OFFSET
+        last = hjd_today(datetime.date(season.year + 1, 12, 31)) + HJD_OFFSET
         tabulate_earth_ephemeris(site.FIRST_PHOTOMETRY_JD, last)
 
     def event_context(self, season, name):
         return {**super().event_context(season, name), "assessment": season.extras["assessments"].get(name)}
 
-    def read_event(self, season, name, event):
+    def read_alert(self, season, name, alert):
         """The alert row and photometry; False if one of its files was bad or missing."""
         mirror = season.mirror
         record = dict(season.listed.get(name) or {})
-        display = self.read_display(mirror, name, record, event)
+        display = self.read_display(mirror, name, record, alert)
         if display is not None and display["name"] != name:
-            event.problem(PARSE_ERROR, self.name, name.season, display_url(name, record),
+            alert.problem(PARSE_ERROR, self.name, name.season, display_url(name, record),
                           f"the page is about {display['name'].full}, not {name.full}", name.full)
             display = None
         if display is not None:
@@ -139,37 +139,37 @@ class Moa(Survey):
             alert_url=site.alert_page_url(name, record.get("internal_id")),
             data_url=site.season_root(name.season) + "/" if old_layout(name.season) else site.prime_display_url(name),
         )
-        event.record = record
+        alert.record = record
         photometry = photometry_url(name, record, display)
         if photometry is None:
             return display is not None
         if not self.on_own_host(photometry):  # neither fetched nor read from the mirror, whatever it holds there
-            event.problem(PARSE_ERROR, self.name, name.season, display_url(name, record),
+            alert.problem(PARSE_ERROR, self.name, name.season, display_url(name, record),
                           "the page links its data file on a host that is not one of MOA's hosts: not followed",
                           name.full)
             return False
-        return self.read_photometry(season, name, record, photometry, event) and display is not None
+        return self.read_photometry(season, name, record, photometry, alert) and display is not None
 
-    def read_photometry(self, season, name, record, url, event):
+    def read_photometry(self, season, name, record, url, alert):
         try:
             data = season.mirror.read_bytes(url)
             if data is None:
-                event.problem(MISSING, self.name, name.season, url, "not in the mirror", name.full)
+                alert.problem(MISSING, self.name, name.season, url, "not in the mirror", name.full)
                 return False
             photometry = parse_photometry(data, source=url)
         except ParseError as error:
-            event.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full, error.line)
+            alert.problem(PARSE_ERROR, self.name, name.season, url, error.reason, name.full, error.line)
             return False
-        event.count(self.name, name.season, "dropped_bad_jd", photometry.dropped_bad_jd)
-        event.count(self.name, name.season, "dropped_bad_error", photometry.dropped_bad_error)
+        alert.count(self.name, name.season, "dropped_bad_jd", photometry.dropped_bad_jd)
+        alert.count(self.name, name.season, "dropped_bad_error", photometry.dropped_bad_error)
         if record.get("ra") is None or record.get("dec") is None:
-            event.problem(PARSE_ERROR, self.name, name.season, url, "a position for the heliocentric correction",
+            alert.problem(PARSE_ERROR, self.name, name.season, url, "a position for the heliocentric correction",
                           name.full)
             return False
         points, dropped = magnitudes(photometry, record)
-        event.count(self.name, name.season, "dropped_no_magnitude", dropped)
+        alert.count(self.name, name.season, "dropped_no_magnitude", dropped)
         if len(points):
-            event.add_lightcurve(site.TELESCOPE, site.BAND, points)
+            alert.add_lightcurve(site.TELESCOPE, site.BAND, points)
         return True
 
     def write_demo_season(self, mirror, rng, season, alerts, today_hjd):

@@ -53,18 +53,18 @@ class Ogle(Survey):
         # The current season's event pages have no year in their URL.
         return {**super().event_context(season, name), "current": name.season == season.today.year}
 
-    def read_event(self, season, name, event):
+    def read_alert(self, season, name, alert):
         mirror = season.mirror
         record = dict(season.listed.get(name) or {})
-        params = self.read(season, name, site.params_url(name), parse_params_dat, event)
+        params = self.read(season, name, site.params_url(name), parse_params_dat, alert)
         if params is not None and params["name"] != name:
-            event.problem(PARSE_ERROR, self.name, name.season, site.params_url(name),
+            alert.problem(PARSE_ERROR, self.name, name.season, site.params_url(name),
                           f"the file names {params['name'].full}, not {name.full}", name.full, 1)
             params = None
         if params is not None:
             record.update(params, fetched_at=mirror.fetched_at(site.params_url(name)),
                           fetched_from=site.params_url(name))
-        photometry = self.read(season, name, site.phot_url(name), parse_phot_dat, event)
+        photometry = self.read(season, name, site.phot_url(name), parse_phot_dat, alert)
         record.update(
             alert_name=name.full, alert_id=name.alert_id, short_name=name.short, survey=self.name,
             season=name.season, region=name.region,
@@ -72,13 +72,13 @@ class Ogle(Survey):
         )
         if "fetched_at" not in record and photometry is not None:
             record.update(fetched_at=mirror.fetched_at(site.phot_url(name)), fetched_from=site.phot_url(name))
-        event.record = record
+        alert.record = record
         if photometry:
-            event.add_lightcurve(site.TELESCOPE, site.BAND, photometry)
+            alert.add_lightcurve(site.TELESCOPE, site.BAND, photometry)
         return params is not None and photometry is not None
 
-    def read(self, season, name, url, parse, event):
-        return parse_mirrored(season.mirror, event, self.name, name.season, url, parse, alert_name=name.full)
+    def read(self, season, name, url, parse, alert):
+        return parse_mirrored(season.mirror, alert, self.name, name.season, url, parse, alert_name=name.full)
 
     def write_demo_season(self, mirror, rng, season, alerts, today_hjd):
         from .demo import write_season

@@ -60,7 +60,7 @@ def test_a_failed_build_leaves_the_old_database(mirror, tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(OGLE, "read_event", explode)
+    monkeypatch.setattr(OGLE, "read_alert", explode)
     with pytest.raises(RuntimeError):
         run(mirror, db_path, full=True)  # every event read again, and the reading fails
     assert db_path.read_bytes() == before
