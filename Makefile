@@ -50,7 +50,7 @@ db: $(BIN)/datasette
 # The inspect file is written whatever the build's exit status, which make then passes on.
 update: $(BIN)/datasette
 	./build --update --mirror $(MIRROR) --db $(DB); status=$$?; \
-	$(BIN)/python -m microlensing_to_sqlite.inspect $(DB) inspect.json && exit $$status
+	$(BIN)/python -m microlensing_to_sqlite.inspect_file $(DB) inspect.json && exit $$status
 
 # Publish the portal as it is served locally. PUBLISHER=cloudrun (core) or fly (datasette-publish-fly).
 # The plugins import the package microlensing_to_sqlite: its wheel goes into the image (a static mount is how
@@ -69,7 +69,7 @@ offline: $(BIN)/datasette
 	./build --offline --mirror $(MIRROR) --db $(DB) --surveys $(SURVEYS) $(if $(YEARS),--years $(YEARS))
 
 inspect.json: $(DB) | $(BIN)/datasette
-	$(BIN)/python -m microlensing_to_sqlite.inspect $(DB) inspect.json
+	$(BIN)/python -m microlensing_to_sqlite.inspect_file $(DB) inspect.json
 
 bench: $(BIN)/pytest
 	$(BIN)/python -m benchmarks

@@ -10,36 +10,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-# The reported values whose changes are kept: the fit, its uncertainties, and the classification.
-TRACKED = ["t0", "t0_err", "tE", "tE_err", "u0", "u0_err", "Ibase", "Ibase_err", "fbl", "fbl_err",
-           "classification", "classification_al"]
-# Columns of build_run_sources, and the build report's counters they come from.
-RUN_COUNTS = {"fetched": "fetched", "unchanged": "unchanged", "missing": "missing", "failed": "fetch_failed",
-              "skipped": "skipped", "alerts": "alerts", "photometry": "photometry", "parse_errors": "parse_error"}
-
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS alert_history (
-    alert_name TEXT NOT NULL,
-    observed_at TEXT NOT NULL,
-    {", ".join(f"{c} {'TEXT' if c.startswith('classification') else 'REAL'}" for c in TRACKED)},
-    PRIMARY KEY (alert_name, observed_at)
-);
-CREATE TABLE IF NOT EXISTS build_runs (
-    run_id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    mode TEXT,
-    status TEXT,
-    detail TEXT
-);
-CREATE TABLE IF NOT EXISTS build_run_sources (
-    run_id INTEGER NOT NULL REFERENCES build_runs(run_id),
-    survey TEXT NOT NULL,
-    season INTEGER NOT NULL,
-    {", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in RUN_COUNTS)},
-    PRIMARY KEY (run_id, survey, season)
-);
-"""
+from .schema import HISTORY_SCHEMA, RUN_COUNTS, TRACKED
 
 
 def default_path(mirror_root):
@@ -52,7 +23,7 @@ class History:
     def __init__(self, path):
         self.path = Path(path)
         self.db = sqlite3.connect(self.path)
-        self.db.executescript(SCHEMA)
+        self.db.executescript(HISTORY_SCHEMA)
         self.held = False
 
     def hold(self):

@@ -5,7 +5,6 @@ The parameter history and the build runs are kept between builds (history.py) an
 
 import hashlib
 
-from .history import SCHEMA as HISTORY_SCHEMA
 from .registry import SURVEYS
 
 # Model parameters every survey may report, each followed by its 1-sigma uncertainty column.
@@ -23,6 +22,38 @@ EVENT_COLUMNS = [
 SOLUTION_PARAMETERS = ["t0", "u0", "tE", "piE_N", "piE_E", "piE"]
 PERCENTILE_NAMES = ["p2_5", "p16", "p50", "p84", "p97_5"]
 PERCENTILE_COLUMNS = [f"{p}_{q}" for p in SOLUTION_PARAMETERS for q in PERCENTILE_NAMES]
+
+# The reported values whose changes are kept: the fit, its uncertainties, and the classification.
+TRACKED = ["t0", "t0_err", "tE", "tE_err", "u0", "u0_err", "Ibase", "Ibase_err", "fbl", "fbl_err",
+           "classification", "classification_al"]
+# Columns of build_run_sources, and the build report's counters they come from.
+RUN_COUNTS = {"fetched": "fetched", "unchanged": "unchanged", "missing": "missing", "failed": "fetch_failed",
+              "skipped": "skipped", "alerts": "alerts", "photometry": "photometry", "parse_errors": "parse_error"}
+
+# The history database's tables (history.py), kept between builds and copied into each database.
+HISTORY_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS alert_history (
+    alert_name TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    {", ".join(f"{c} {'TEXT' if c.startswith('classification') else 'REAL'}" for c in TRACKED)},
+    PRIMARY KEY (alert_name, observed_at)
+);
+CREATE TABLE IF NOT EXISTS build_runs (
+    run_id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    mode TEXT,
+    status TEXT,
+    detail TEXT
+);
+CREATE TABLE IF NOT EXISTS build_run_sources (
+    run_id INTEGER NOT NULL REFERENCES build_runs(run_id),
+    survey TEXT NOT NULL,
+    season INTEGER NOT NULL,
+    {", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in RUN_COUNTS)},
+    PRIMARY KEY (run_id, survey, season)
+);
+"""
 
 SCHEMA = """
 CREATE TABLE sources (
@@ -273,7 +304,7 @@ LEFT JOIN fit_solutions s ON s.event_id = e.event_id AND s.is_best = 1
 LEFT JOIN build_info b ON b.key = 'built_at';
 
 -- What each alert was read from: its line in the season list (and context), and every file with its size and
--- time. The next build reads an alert again only when one of them changed (load/writer.py).
+-- time. The next build reads an alert again only when one of them changed (writer.py).
 CREATE TABLE event_inputs (
     alert_name TEXT PRIMARY KEY,
     inputs_key TEXT NOT NULL,

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from microlensing_to_sqlite.inspect import inspect_data
+from microlensing_to_sqlite.inspect_file import inspect_data
 
 
 def test_counts_are_datasette_inspects(demo_database, tmp_path):

@@ -6,7 +6,7 @@ lightcurves' n_points add up to), and the "hash", which Datasette uses as the da
 index page, only has to change when the file does: here it is a digest of the build's own identity (when it
 was built, its schema, its size).
 
-    python -m microlensing_to_sqlite.inspect microlensing.db inspect.json
+    python -m microlensing_to_sqlite.inspect_file microlensing.db inspect.json
 """
 
 import contextlib
