@@ -112,29 +112,30 @@ def test_a_dataset_that_sees_no_magnification_is_fitted_by_its_constant_flux():
     assert data.chi2(far_away) == pytest.approx(0.0, abs=1e-9)
 
 
-def test_parallax_offsets_are_not_kept_for_ever():
-    model._parallax_splines.clear()
+def test_parallax_offsets_keep_nothing_per_event():
+    """MulensModel keeps every offset it computes in a class attribute; ours keep one table for every event."""
+    MulensModel.Trajectory._get_delta_annual_results.clear()
     model.parallax_offsets(numpy.linspace(10700, 11000, 10), COORDS, T0_PAR)
-    assert MulensModel.Trajectory._get_delta_annual_results == {}
+    model.mulensmodel_offsets(numpy.linspace(10700, 11000, 10), COORDS, T0_PAR)
+    assert MulensModel.Trajectory._get_delta_annual_results == {} and len(model._earth_table) == 1
 
 
-def test_parallax_offsets_interpolated_from_a_grid_are_mulensmodels_at_every_point():
-    """Many points go through the frame's grid and its spline: within 2e-8 AU of MulensModel's own offsets at each
-    point (a piE of 0.5 turns that into 1e-8 Einstein radii), points beyond the grid included; and the same
+def test_parallax_offsets_from_the_earths_table_are_mulensmodels_at_every_point():
+    """Points anywhere in the table (and beyond it, where ERFA gives each), in any frame: within 2e-8 AU of
+    MulensModel's own offsets at each point (a piE of 0.5 turns that into 1e-8 Einstein radii); and the same
     times give the same offsets whatever was asked before (a fit must not depend on the order of events)."""
-    model._parallax_splines.clear()
     rng = numpy.random.default_rng(5)
-    far = T0_PAR + model.PARALLAX_GRID_DAYS
-    for first, last in ((10000, 11100), (10500, 10700), (far - 300, far + 300)):
+    beyond = model.earth_table()[1]
+    for t0_par, first, last in ((T0_PAR, 10000, 11100), (T0_PAR, 10500, 10700), (T0_PAR, 5000, 12000),
+                                (7000.0, 6000, 8000), (T0_PAR, beyond - 300, beyond + 300)):
         hjd = numpy.sort(rng.uniform(first, last, 5000))
-        north, east = model.parallax_offsets(hjd, COORDS, T0_PAR)
-        exact_north, exact_east = model.mulensmodel_offsets(hjd, COORDS, T0_PAR)
+        north, east = model.parallax_offsets(hjd, COORDS, t0_par)
+        exact_north, exact_east = model.mulensmodel_offsets(hjd, COORDS, t0_par)
         assert numpy.max(numpy.abs(north - exact_north)) < 2e-8
         assert numpy.max(numpy.abs(east - exact_east)) < 2e-8
-    assert list(model._parallax_splines) == [(COORDS, T0_PAR)]  # the grid was used, and is one
     hjd = numpy.linspace(10600, 10900, 500)
     again = model.parallax_offsets(hjd, COORDS, T0_PAR)
-    model._parallax_splines.clear()
+    model._earth_table.clear()
     assert numpy.array_equal(model.parallax_offsets(hjd, COORDS, T0_PAR)[0], again[0])
 
 

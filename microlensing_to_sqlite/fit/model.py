@@ -16,9 +16,11 @@ is held there and fs fitted alone, the least-squares solution under that constra
 fs < 0 (one that saw none of the event, or saw it the wrong way) is held at fs = 0, all blend.
 """
 
+import datetime
+
 import numpy
 
-from ..formulas import SMALLEST_U, flux_of, magnification
+from ..formulas import SMALLEST_U, flux_of, hjd_today, magnification
 
 HJD_OFFSET = 2450000.0
 # How far below zero a blend flux may go, as a share of the dataset's baseline flux (see above).
@@ -45,40 +47,65 @@ def range_edges(p):
         | ({"tE high"} if p["tE"] >= 0.99 * LARGEST_TE else set())
 
 
-# The Sun's apparent shift is smooth on the scale of days: MulensModel computes it (the Earth's position by ERFA:
-# done at every point, a fifth of a long event's fit time) on a grid of PARALLAX_GRID_STEP days across
-# PARALLAX_GRID_DAYS either side of t0_par, and a cubic spline carries it to the points, within 2e-8 AU of
-# MulensModel's value at each (a piE of 0.5 turns that into 1e-8 Einstein radii)
-# (tests/test_fit_model.py). The grid is fixed by the frame alone, so that the same data give the same fit
-# whatever was fitted before; the splines of the last few frames are kept (one event's fit asks for its frame a
-# dozen times). Points beyond the grid, and calls with too few points for a grid to pay, go to MulensModel.
-PARALLAX_GRID_STEP = 2.0
-PARALLAX_GRID_DAYS = 3000.0  # 3,000 grid points: 0.2 s a frame
-PARALLAX_FRAMES_KEPT = 4
-PARALLAX_GRID_FROM_POINTS = 50
-_parallax_splines = {}
+# The Sun's apparent shift, as MulensModel computes it for annual parallax (Trajectory._get_delta_annual): the
+# Earth's barycentric position at t0_par less that at t, plus (t - t0_par) times its velocity at t0_par, projected
+# on the sky's North and East at the event. ERFA's Earth positions at every point were a fifth of a long event's
+# fit time; here they come from one table for every event and frame, the position every EARTH_TABLE_STEP days over
+# EARTH_TABLE_YEARS (made once a process, about 0.2 s) carried to the points by a cubic spline, within 2e-8 AU of
+# MulensModel's value at each (a piE of 0.5 turns that into 1e-8 Einstein radii) (tests/test_fit_model.py); the
+# position and velocity at t0_par are ERFA's own. The table is fixed, so the same data give the same fit whatever
+# was fitted before. Times beyond it go to ERFA at each point.
+EARTH_TABLE_STEP = 2.0
+EARTH_TABLE_YEARS = (1990, 2050)
+_earth_table = []
+_sky_axes = {}
+
+
+def earth_table():
+    """(first, last HJD - 2450000 the spline holds, the spline of the Earth's barycentric position in AU)."""
+    if not _earth_table:
+        from scipy.interpolate import CubicSpline
+        first, last = (hjd_today(datetime.date(year, 1, 1)) for year in EARTH_TABLE_YEARS)
+        grid = numpy.arange(first, last + EARTH_TABLE_STEP, EARTH_TABLE_STEP)
+        # The spline's ends bend away from the orbit (2e-8 AU within a few steps of them): they are not used.
+        _earth_table.append((grid[20], grid[-21], CubicSpline(grid, earth_position_velocity(grid)[0])))
+    return _earth_table[0]
+
+
+def earth_position_velocity(hjd):
+    """ERFA's barycentric position (AU) and velocity (AU/day) of the Earth at times hjd (HJD - 2450000, read as
+    TDB, as MulensModel reads them)."""
+    import erfa
+    hjd = numpy.asarray(hjd, dtype=float)
+    day = numpy.round(hjd)  # the whole day apart, as astropy's Time splits a JD
+    _, barycentric = erfa.epv00(HJD_OFFSET + day, hjd - day)
+    return barycentric["p"], barycentric["v"]
+
+
+def sky_axes(coords):
+    """The unit vectors North and East on the sky at coords (MulensModel's Coordinates), kept per position."""
+    if coords not in _sky_axes:
+        import MulensModel
+        found = MulensModel.Coordinates(coords)
+        if len(_sky_axes) > 64:
+            _sky_axes.clear()
+        _sky_axes[coords] = (numpy.asarray(found.north_projected), numpy.asarray(found.east_projected))
+    return _sky_axes[coords]
 
 
 def parallax_offsets(hjd, coords, t0_par):
     """The Sun's apparent shift, North and East (in AU, projected on the sky), at times hjd (HJD - 2450000)
-    relative to t0_par, from MulensModel: through the frame's grid and splines, or at the times themselves."""
+    relative to t0_par (see above)."""
     hjd = numpy.asarray(hjd, dtype=float)
-    if len(hjd) < PARALLAX_GRID_FROM_POINTS:
-        return mulensmodel_offsets(hjd, coords, t0_par)
-    key = (coords, t0_par)
-    if key not in _parallax_splines:
-        from scipy.interpolate import CubicSpline
-        grid = t0_par + numpy.arange(-PARALLAX_GRID_DAYS, PARALLAX_GRID_DAYS + PARALLAX_GRID_STEP, PARALLAX_GRID_STEP)
-        north, east = mulensmodel_offsets(grid, coords, t0_par)
-        while len(_parallax_splines) >= PARALLAX_FRAMES_KEPT:
-            del _parallax_splines[next(iter(_parallax_splines))]
-        _parallax_splines[key] = (grid[1], grid[-2], CubicSpline(grid, north), CubicSpline(grid, east))
-    first, last, north_spline, east_spline = _parallax_splines[key]
+    first, last, spline = earth_table()
     inside = (hjd >= first) & (hjd <= last)
-    north, east = north_spline(hjd), east_spline(hjd)
+    position = spline(hjd)
     if not inside.all():
-        north[~inside], east[~inside] = mulensmodel_offsets(hjd[~inside], coords, t0_par)
-    return north, east
+        position[~inside] = earth_position_velocity(hjd[~inside])[0]
+    reference, velocity = earth_position_velocity(numpy.array([float(t0_par)]))
+    shift = reference - position + numpy.outer(hjd - t0_par, velocity[0])
+    north, east = sky_axes(coords)
+    return shift @ north, shift @ east
 
 
 def mulensmodel_offsets(hjd, coords, t0_par):

@@ -23,7 +23,7 @@ from ..formulas import degrees_to_sexagesimal, hjd_today
 from ..photometry import OF_ALERT
 from . import joint, posterior
 from .data import Dataset
-from .model import LARGEST_TE
+from .model import LARGEST_TE, earth_table
 
 # The surveys whose fit starts ours, best first: OGLE's and MOA's come with uncertainties.
 START_FROM = ["OGLE", "MOA", "KMT"]
@@ -137,6 +137,7 @@ def fitted(db, tasks, workers):
             yield from map(fit_one, work())
             return
         import MulensModel  # noqa: F401 (imported once here, not once in each process: it takes seconds)
+        earth_table()  # the Earth's positions for every parallax fit, made once before the workers fork
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             # Results in the tasks' order; a slow fit at the head (a sampled posterior takes seconds) does not
             # stop the other workers: tasks are submitted as soon as any fit ends, and the finished ones wait
