@@ -102,7 +102,9 @@ def read_series(conn, alerts):
         lightcurves = conn.execute(LIGHTCURVES, {"alert_id": alert["alert_id"]}).fetchall()
         if not lightcurves:
             continue
-        rows = conn.execute(POINTS, {"alert_id": alert["alert_id"]}).fetchall()
+        points = conn.cursor()
+        points.row_factory = None  # plain tuples: sqlite3.Row objects take twice as long for thousands of rows
+        rows = points.execute(POINTS, {"alert_id": alert["alert_id"]}).fetchall()
         ids, hjd, mag, mag_err = (numpy.array(column, dtype=float) for column in zip(*rows)) if rows else \
             (numpy.empty(0),) * 4
         for lightcurve_id, telescope, band, hjd_unit, mag_unit, mag_err_unit in lightcurves:
