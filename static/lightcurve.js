@@ -227,22 +227,61 @@
       panel("t0", "t0 [HJD - 2450000]"), panel("u0", "u0")]};
   }
 
+  function viewKey(state) {
+    return (state.aligned ? "aligned" : "published") + (state.whole ? " whole" : "");
+  }
+
+  // Each view (aligned or published, season or whole baseline) is drawn once and kept: a toggle back to a view
+  // drawn before only shows it. The other view of the first toggle is drawn ahead while the page is idle, out of
+  // sight at the chart's width, so that the toggle finds it ready (container.dataset.prepared says when).
+  function drawView(container, document, state, hidden) {
+    var charts = container.querySelector(".lightcurve-chart"), key = viewKey(state);
+    container.views = container.views || {};
+    if (!container.views[key]) {
+      var div = window.document.createElement("div");
+      div.dataset.key = key;
+      if (hidden) {
+        div.style.cssText = "position: absolute; visibility: hidden; width: " + charts.clientWidth + "px";
+      }
+      charts.appendChild(div);
+      container.views[key] = vegaEmbed(div, spec(document, state.whole, state.aligned),
+                                       {renderer: container.dataset.renderer,
+                                        actions: {export: true, source: false, compiled: false, editor: false}})
+        .then(function (result) { return {div: div, result: result}; });
+    }
+    return container.views[key];
+  }
+
   function render(container, document, state) {
-    var chart = container.querySelector(".lightcurve-chart");
+    var charts = container.querySelector(".lightcurve-chart"), key = viewKey(state);
     container.dataset.state = "drawing";
     container.dataset.renderer = document.points > CANVAS_ABOVE ? "canvas" : "svg";
-    return vegaEmbed(chart, spec(document, state.whole, state.aligned),
-                     {renderer: container.dataset.renderer,
-                      actions: {export: true, source: false, compiled: false, editor: false}})
-      .then(function (result) {
-        var rows = points(document);
-        container.dataset.plotted = String(state.aligned ? rows.filter(function (r) { return r.aligned != null; }).length
-                                                         : rows.length);
-        container.dataset.view = state.aligned ? "aligned" : "published";
-        container.querySelector(".lightcurve-note").textContent = note(document, state.aligned, state.whole);
-        container.dataset.state = "ready";
-        return result;
+    return drawView(container, document, state, false).then(function (drawn) {
+      if (viewKey(state) !== key) return drawn;  // toggled again meanwhile: that render shows its own
+      Array.prototype.forEach.call(charts.children, function (div) {
+        div.style.display = div === drawn.div ? "" : "none";
       });
+      drawn.div.style.position = drawn.div.style.visibility = drawn.div.style.width = "";
+      charts.insertBefore(drawn.div, charts.firstChild);  // the shown view is the chart's first
+      var rows = points(document);
+      container.dataset.plotted = String(state.aligned ? rows.filter(function (r) { return r.aligned != null; }).length
+                                                       : rows.length);
+      container.dataset.view = state.aligned ? "aligned" : "published";
+      container.querySelector(".lightcurve-note").textContent = note(document, state.aligned, state.whole);
+      container.dataset.state = "ready";
+      return drawn.result;
+    });
+  }
+
+  function prepareOther(container, document, state) {
+    var other = {whole: state.whole, aligned: !state.aligned};
+    var idle = window.requestIdleCallback || function (callback) { return window.setTimeout(callback, 50); };
+    idle(function () {
+      drawView(container, document, other, true).then(function (drawn) {
+        if (drawn.div.style.visibility === "hidden") drawn.div.style.display = "none";
+        container.dataset.prepared = "1";
+      });
+    });
   }
 
   function fitSummary(fit) {
@@ -310,6 +349,11 @@
         });
       }
       var drawn = render(container, document, state);
+      if (isAligned(document)) {
+        drawn.then(function () { prepareOther(container, document, {whole: state.whole, aligned: state.aligned}); });
+      } else {
+        container.dataset.prepared = "1";
+      }
       var snapshots = {};
       (document.history || []).forEach(function (row) { snapshots[row.alert_name] = (snapshots[row.alert_name] || 0) + 1; });
       if (Object.keys(snapshots).some(function (name) { return snapshots[name] > 1; })) {

@@ -90,8 +90,12 @@ def lightcurve_document(server, name):
     return json.load(urllib.request.urlopen(f"{server}/-/lightcurve/alert/{name}.json"))
 
 
+# The view shown is the chart's first; the other, drawn ahead while the page is idle, is kept out of sight.
+SHOWN = "#lightcurve .lightcurve-chart > div:first-child"
+
+
 def symbols(page):
-    return page.locator("#lightcurve g.mark-symbol.role-mark path").count()  # not the legend's
+    return page.locator(f"{SHOWN} g.mark-symbol.role-mark path").count()  # not the legend's
 
 
 def test_alert_page_shows_its_event_aligned_to_the_reference_by_default(browser, server, fitted_alert, tmp_path):
@@ -104,7 +108,22 @@ def test_alert_page_shows_its_event_aligned_to_the_reference_by_default(browser,
     assert page.get_attribute("#lightcurve", "data-view") == "aligned"
     assert symbols(page) == aligned + residuals > 0  # the lightcurve and, below it, its residuals
     assert f"aligned to {document['fit']['reference']}" in page.locator(".lightcurve-note").inner_text()
-    assert page.locator("#lightcurve g.mark-line.role-mark path").count() >= 1  # the joint model
+    assert page.locator(f"{SHOWN} g.mark-line.role-mark path").count() >= 1  # the joint model
+    assert errors == []
+
+
+def test_each_view_is_drawn_once_and_the_other_ahead_of_the_first_toggle(browser, server, fitted_alert):
+    """Toggling to a view drawn before only shows it: after the page is idle the published view is ready, and
+    going back and forth draws nothing more (two views in all, the shown one first)."""
+    document = lightcurve_document(server, fitted_alert)
+    page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
+    page.wait_for_selector("#lightcurve[data-state=ready][data-prepared='1']", timeout=20000)
+    for view in ("published", "aligned", "published"):
+        page.click(".lightcurve-view")
+        page.wait_for_selector(f"#lightcurve[data-view={view}][data-state=ready]", timeout=20000)
+    assert page.locator("#lightcurve .lightcurve-chart > div").count() == 2
+    assert page.get_attribute(SHOWN, "data-key") == "published" and symbols(page) == document["points"]
+    assert page.locator("#lightcurve .lightcurve-chart > div:nth-child(2)").is_hidden()
     assert errors == []
 
 
@@ -124,8 +143,8 @@ def hover_a_point(page):
     """The tooltip of a point inside the plotted window (the data reach beyond it, clipped)."""
     page.locator("#lightcurve .lightcurve-chart").scroll_into_view_if_needed()
     x, y = page.evaluate("""() => {
-      const chart = document.querySelector('#lightcurve svg').getBoundingClientRect();
-      for (const point of document.querySelectorAll('#lightcurve g.mark-symbol.role-mark path')) {
+      const chart = document.querySelector('#lightcurve .lightcurve-chart > div:first-child svg').getBoundingClientRect();
+      for (const point of document.querySelectorAll('#lightcurve .lightcurve-chart > div:first-child g.mark-symbol.role-mark path')) {
         const box = point.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2;
         if (x > chart.left + 60 && x < chart.right - 200 && y > chart.top + 10 && y < chart.top + 350) return [x, y];
       }
@@ -165,7 +184,7 @@ def test_the_event_chart_draws_the_forecast_and_today(browser, server, demo_data
     page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
     page.click(".lightcurve-whole")
     page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
-    assert page.locator("#lightcurve g.mark-area.role-mark path").count() >= 1  # the forecast's band
+    assert page.locator("#lightcurve .lightcurve-chart > div:first-child g.mark-area.role-mark path").count() >= 1  # the forecast's band
     note = page.locator(".lightcurve-note").inner_text()
     assert "the forecast" in note and "the build's day" in note
     assert errors == []
@@ -324,7 +343,7 @@ def test_the_default_view_uses_the_robust_ranges_and_the_caption_says_which_view
     bright, faint = document["magnitudes"]["aligned"]
     page, errors = open_page(browser, f"{server}/microlensing/alerts/{fitted_alert}")
     page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
-    labels = page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.role-axis')].map(axis =>
+    labels = page.evaluate("""() => [...document.querySelectorAll('#lightcurve .lightcurve-chart > div:first-child g.role-axis')].map(axis =>
         [...axis.querySelectorAll('g.role-axis-label text')].map(t => t.textContent))""")
     magnitudes = [[float(t.replace("\u2212", "-").replace(",", "")) for t in axis] for axis in labels if axis]
     # the magnitude axis of the lightcurve is the one whose labels fall in the document's range
@@ -338,7 +357,7 @@ def test_the_default_view_uses_the_robust_ranges_and_the_caption_says_which_view
 
 
 def point_colours(page):
-    return set(page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.mark-symbol.role-mark path')]
+    return set(page.evaluate("""() => [...document.querySelectorAll('#lightcurve .lightcurve-chart > div:first-child g.mark-symbol.role-mark path')]
         .map(p => p.getAttribute('fill'))"""))
 
 
@@ -355,11 +374,11 @@ def test_each_survey_keeps_its_colour_and_the_surveys_models_are_told_apart(brow
         page.wait_for_selector("#lightcurve[data-state=ready]", timeout=20000)
         page.click(".lightcurve-view")
         page.wait_for_selector("#lightcurve[data-view=published][data-state=ready]", timeout=20000)
-        legend = page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.role-legend-label text')]
+        legend = page.evaluate("""() => [...document.querySelectorAll('#lightcurve .lightcurve-chart > div:first-child g.role-legend-label text')]
             .map(t => t.textContent)""")
         assert "OGLE I" in legend and not any(label.endswith("…") for label in legend), legend
         assert "#1f77b4" in point_colours(page)
-        models = page.evaluate("""() => [...document.querySelectorAll('#lightcurve g.mark-line.role-mark path')]
+        models = page.evaluate("""() => [...document.querySelectorAll('#lightcurve .lightcurve-chart > div:first-child g.mark-line.role-mark path')]
             .map(p => p.getAttribute('stroke'))""")
         assert len(models) >= 2 and len(set(models)) == len(models), models
         assert errors == []
