@@ -10,10 +10,11 @@ that one file.
 import io
 import math
 import re
+import warnings
 
 import numpy
 import pandas
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.exceptions import ParserRejectedMarkup
 
 from . import formulas
@@ -73,7 +74,10 @@ def html_soup(html, source):
     cut or garbled in transfer): that page is a ParseError, not bs4's ParserRejectedMarkup.
     """
     try:
-        return BeautifulSoup(html, "html.parser")
+        with warnings.catch_warnings():
+            # A survey page cut to a line (or a fuzzed one) looks to bs4 like a file name: it is still the page.
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            return BeautifulSoup(html, "html.parser")
     except ParserRejectedMarkup as error:
         complaint = str(error).rsplit("Original exception(s) from parser:", 1)[-1].strip()
         raise ParseError(source, None, "HTML that Python's html.parser can read", complaint) from None
