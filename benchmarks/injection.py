@@ -50,21 +50,26 @@ def binary_magnification(event, rng):
     return lambda times: model.get_magnification(numpy.asarray(times, dtype=float))
 
 
+def fit_as_the_build(event, datasets, rng, index):
+    """The event (t0 in full HJD) fitted as the build fits it (joint.fit_event, one BLAS thread), from a survey's
+    start near the truth. The survey's t0 is on the truth's day: the fit's parallax frame (t0_par, that t0
+    rounded to a day) is then the truth's, and piE_N, piE_E compare as they are."""
+    t0 = event["t0"] - HJD_OFFSET + float(rng.normal(0, 0.3))
+    start = {"t0": t0 if round(t0) == round(event["t0"] - HJD_OFFSET) else event["t0"] - HJD_OFFSET,
+             "u0": max(event["u0"], 0.01) * 1.1, "tE": event["tE"] * float(rng.uniform(0.8, 1.25))}
+    coords = f"{degrees_to_sexagesimal(event['ra'], True)} {degrees_to_sexagesimal(event['dec'], False)}"
+    with threadpool_limits(limits=1):
+        return joint.fit_event(datasets, [start], coords, long_event=event["tE"] >= joint.PARALLAX_FROM_TE,
+                               sample_seed=index)
+
+
 def fit_one(index):
     event, kind, rising, rng = draw(index)
     last = event["t0"] - HJD_OFFSET - 0.3 * event["tE"] if rising else LAST
     magnification = binary_magnification(event, rng) if kind == "binary lens" else None
     datasets = synthetic.observed_datasets(event, rng, FIRST, last, float(rng.uniform(1.0, 2.0)), magnification)
-    # The survey's t0 on the truth's day: the fit's parallax frame (t0_par, that t0 rounded to a day) is then the
-    # truth's, and piE_N, piE_E compare as they are.
-    t0 = event["t0"] - HJD_OFFSET + float(rng.normal(0, 0.3))
-    start = {"t0": t0 if round(t0) == round(event["t0"] - HJD_OFFSET) else event["t0"] - HJD_OFFSET,
-             "u0": max(event["u0"], 0.01) * 1.1, "tE": event["tE"] * float(rng.uniform(0.8, 1.25))}
-    coords = f"{degrees_to_sexagesimal(event['ra'], True)} {degrees_to_sexagesimal(event['dec'], False)}"
     began = time.perf_counter()
-    with threadpool_limits(limits=1):
-        fit = joint.fit_event(datasets, [start], coords, long_event=event["tE"] >= joint.PARALLAX_FROM_TE,
-                                sample_seed=index)
+    fit = fit_as_the_build(event, datasets, rng, index)
     seconds = time.perf_counter() - began
     truth = {"tE": event["tE"], "u0": event["u0"], "piE": math.hypot(event["piE_N"], event["piE_E"])}
     found = {"kind": kind, "rising": rising, "status": fit.status, "fit_kind": fit.kind, "posterior": fit.posterior,

@@ -20,12 +20,9 @@ import sqlite3
 import time
 
 import numpy
-from threadpoolctl import threadpool_limits
 
 from microlensing_to_sqlite import synthetic
 from microlensing_to_sqlite.demo import write_season
-from microlensing_to_sqlite.fit import joint
-from microlensing_to_sqlite.formulas import degrees_to_sexagesimal
 from microlensing_to_sqlite.load import build
 from microlensing_to_sqlite.mirror import Mirror
 from microlensing_to_sqlite.registry import SURVEYS
@@ -127,13 +124,7 @@ def fit_directly(item):
     event = {**event, "t0": event["t0"] - SEASON_SHIFT_DAYS[season]}
     rng = numpy.random.default_rng([31, index])
     datasets = synthetic.observed_datasets(event, rng, injection.FIRST, injection.LAST, float(rng.uniform(1.0, 2.0)))
-    t0 = event["t0"] - injection.HJD_OFFSET + float(rng.normal(0, 0.3))
-    start = {"t0": t0 if round(t0) == round(event["t0"] - injection.HJD_OFFSET) else event["t0"] - injection.HJD_OFFSET,
-             "u0": max(event["u0"], 0.01) * 1.1, "tE": event["tE"] * float(rng.uniform(0.8, 1.25))}
-    coords = f"{degrees_to_sexagesimal(event['ra'], True)} {degrees_to_sexagesimal(event['dec'], False)}"
-    with threadpool_limits(limits=1):
-        fit = joint.fit_event(datasets, [start], coords, long_event=event["tE"] >= joint.PARALLAX_FROM_TE,
-                              sample_seed=index)
+    fit = injection.fit_as_the_build(event, datasets, rng, index)
     best = fit.solutions[0]["posterior"] if fit.solutions else None
     percentiles = {name: list(best.percentiles[name]) for name in JUDGED if name in best.percentiles} if best else {}
     return judge(fit.status, fit.posterior, fit.parameters, fit.errors, percentiles, truth_of(event))

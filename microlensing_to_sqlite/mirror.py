@@ -95,7 +95,7 @@ class Mirror:
         not write (a recorded file, a clone of a mirror, a file edited since): such a file's time is when it was
         written here, not when the survey served it. The fetch state records the size and time of every copy the
         fetch wrote (fetch/validators.py); the file's own time is the download's where they still match."""
-        from .fetch.validators import STATE_FILE, fetched_copies
+        from .fetch.validators import STATE_FILE, copy_record, fetched_copies
         try:
             state_time = (self.root / STATE_FILE).stat().st_mtime_ns
         except OSError:
@@ -103,7 +103,7 @@ class Mirror:
         if state_time != self._fetched_copies[0]:
             self._fetched_copies = (state_time, fetched_copies(self.root) if state_time else {})
         found = self.path(url).stat()
-        if self._fetched_copies[1].get(url) != [found.st_size, found.st_mtime_ns]:
+        if self._fetched_copies[1].get(url) != copy_record(found):
             return None
         return datetime.datetime.fromtimestamp(found.st_mtime, datetime.timezone.utc).isoformat(timespec="seconds")
 

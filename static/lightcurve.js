@@ -263,14 +263,20 @@
       });
       drawn.div.style.position = drawn.div.style.visibility = drawn.div.style.width = "";
       charts.insertBefore(drawn.div, charts.firstChild);  // the shown view is the chart's first
-      var rows = points(document);
-      container.dataset.plotted = String(state.aligned ? rows.filter(function (r) { return r.aligned != null; }).length
-                                                       : rows.length);
+      container.dataset.plotted = String(plotted(document, state.aligned));
       container.dataset.view = state.aligned ? "aligned" : "published";
       container.querySelector(".lightcurve-note").textContent = note(document, state.aligned, state.whole);
       container.dataset.state = "ready";
       return drawn.result;
     });
+  }
+
+  // How many points a view draws (points(document)'s rows): every one as published; aligned, those with an
+  // aligned magnitude. Counted from the document, not by making the rows again.
+  function plotted(document, aligned) {
+    return document.series.reduce(function (sum, one) {
+      return sum + (aligned ? (one.aligned || []).filter(function (v) { return v != null; }).length : one.hjd.length);
+    }, 0);
   }
 
   function prepareOther(container, document, state) {

@@ -1,7 +1,7 @@
 """Each URL's validators, kept between runs in `<mirror>/.fetch-state.json`: the ETag and Last-Modified a site
 sent with the file (sent back as If-None-Match / If-Modified-Since, so that an unchanged file costs a 304), the
 size and time of the copy the fetch stage wrote (so that the load can tell a fetched copy from one written or
-copied otherwise: fetched_copy), and when a URL last answered 404 (so that an update need not ask again every
+copied otherwise: fetched_copies), and when a URL last answered 404 (so that an update need not ask again every
 night)."""
 
 import datetime
@@ -52,8 +52,7 @@ class Validators:
         return self.mirror.path(url).stat().st_mtime_ns <= (self.saved_ns or 0)
 
     def copy_of(self, url):
-        found = self.mirror.path(url).stat()
-        return [found.st_size, found.st_mtime_ns]
+        return copy_record(self.mirror.path(url).stat())
 
     def remember(self, url, response_headers, known=None):
         """Keep the validators of a 200, or of a 304 (which may send none: then those it answered stay), with
@@ -102,6 +101,11 @@ class Validators:
                 partial.write_text(json.dumps(self.state, indent=1, sort_keys=True), encoding="utf-8")
                 partial.replace(self.path)
                 self.changed = False
+
+
+def copy_record(found):
+    """What the state keeps of a copy (`found`, its os.stat): its size and time, [st_size, st_mtime_ns]."""
+    return [found.st_size, found.st_mtime_ns]
 
 
 def fetched_copies(root):

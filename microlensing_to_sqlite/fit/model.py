@@ -51,7 +51,7 @@ def range_edges(p):
 # Earth's barycentric position at t0_par less that at t, plus (t - t0_par) times its velocity at t0_par, projected
 # on the sky's North and East at the event. ERFA's Earth positions at every point were a fifth of a long event's
 # fit time; here they come from one table for every event and frame, the position every EARTH_TABLE_STEP days over
-# EARTH_TABLE_YEARS (made once a process, about 0.2 s) carried to the points by a cubic spline, within 2e-8 AU of
+# EARTH_TABLE_YEARS (made once a process, about 0.7 s) carried to the points by a cubic spline, within 2e-8 AU of
 # MulensModel's value at each (a piE of 0.5 turns that into 1e-8 Einstein radii) (tests/test_fit_model.py); the
 # position and velocity at t0_par are ERFA's own. The table is fixed, so the same data give the same fit whatever
 # was fitted before. Times beyond it go to ERFA at each point.
